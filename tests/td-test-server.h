@@ -1,0 +1,28 @@
+/* td-test-server.h: a real twindesk-server for client and UI tests
+ *
+ * Starts the built binary on a free loopback port with a fresh SQLite database in a
+ * temporary directory, seeded with the demo data, and stops it again.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define TD_DEMO_PASSWORD "twindesk-demo"
+
+typedef struct _TdTestServer TdTestServer;
+
+TdTestServer *td_test_server_start     (const char   *seed);
+const char   *td_test_server_get_url   (TdTestServer *server);
+const char   *td_test_server_get_dir   (TdTestServer *server);
+GPid          td_test_server_get_pid   (TdTestServer *server);
+void          td_test_server_stop      (TdTestServer *server);
+void          td_test_server_restart   (TdTestServer *server);
+void          td_test_server_free      (TdTestServer *server);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdTestServer, td_test_server_free)
+
+G_END_DECLS
