@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -29,6 +30,14 @@ server_binary (void)
   if (path == NULL)
     g_error ("TD_SERVER_BINARY is not set; run the tests through meson");
   return path;
+}
+
+/* A failed assertion aborts the test without running td_test_server_free(); the kernel then
+ * ends the server too, so it neither outlives the run nor holds meson's output pipe open. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 /* The server prints "listening on http://HOST:PORT" on its first line of standard output
@@ -57,6 +66,7 @@ spawn (TdTestServer *self)
   g_ptr_array_add (argv, NULL);
 
   g_subprocess_launcher_setenv (launcher, "TD_DATA_DIR", self->dir, TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
@@ -135,8 +145,8 @@ td_test_server_restart (TdTestServer *self)
   spawn (self);
 }
 
-static void
-remove_tree (const char *path)
+void
+td_test_remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
@@ -147,7 +157,7 @@ remove_tree (const char *path)
         g_autofree char *child = g_build_filename (path, name, NULL);
 
         if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
+          td_test_remove_tree (child);
         else
           g_unlink (child);
       }
@@ -161,7 +171,7 @@ td_test_server_free (TdTestServer *self)
     return;
 
   td_test_server_stop (self);
-  remove_tree (self->dir);
+  td_test_remove_tree (self->dir);
   g_free (self->dir);
   g_free (self->db_path);
   g_free (self->url);

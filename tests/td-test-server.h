@@ -23,6 +23,9 @@ void          td_test_server_stop      (TdTestServer *server);
 void          td_test_server_restart   (TdTestServer *server);
 void          td_test_server_free      (TdTestServer *server);
 
+/* Removes a directory and everything below it (test scratch space). */
+void          td_test_remove_tree      (const char   *path);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdTestServer, td_test_server_free)
 
 G_END_DECLS

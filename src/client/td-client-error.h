@@ -30,6 +30,7 @@ typedef enum
   TD_API_ERROR_TOO_MANY_REQUESTS,     /* 429 */
   TD_API_ERROR_SERVER,                /* 5xx */
   TD_API_ERROR_INVALID_RESPONSE,      /* not the JSON the API promises */
+  TD_API_ERROR_GONE,                  /* 410: a change-feed cursor older than retention */
 } TdApiError;
 
 #define TD_CREDENTIALS_ERROR (td_credentials_error_quark ())
@@ -40,7 +41,10 @@ typedef enum
   TD_CREDENTIALS_ERROR_FAILED,
 } TdCredentialsError;
 
-GQuark td_api_error_quark         (void);
-GQuark td_credentials_error_quark (void);
+GQuark     td_api_error_quark         (void);
+GQuark     td_credentials_error_quark (void);
+
+/* The TD_API_ERROR code for an HTTP status that is not a success. */
+TdApiError td_api_error_from_status   (guint status);
 
 G_END_DECLS

@@ -1,0 +1,96 @@
+/* td-api-auth.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "td-api"
+
+#include "config.h"
+
+#include "td-api-auth.h"
+
+#include "td-server-error.h"
+#include "td-time.h"
+#include "td-user.h"
+#include "td-validate.h"
+
+static JsonNode *
+login_to_json (const TdAuthLogin *login)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *expires_at = td_time_format (login->expires_usec);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "token");
+  json_builder_add_string_value (builder, login->token);
+  json_builder_set_member_name (builder, "expires_at");
+  json_builder_add_string_value (builder, expires_at);
+  json_builder_set_member_name (builder, "user");
+  json_builder_add_value (builder, td_user_to_json (login->user));
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* POST /api/v1/auth/login {"email","password"} → {"token","expires_at","user"}.
+ * Shape errors are 400 (they reveal nothing about accounts); everything about the account
+ * itself is the one 401 invalid_credentials. */
+TdApiResponse *
+td_api_auth_login (TdApiCall *call)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(TdAuthLogin) login = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  g_autofree char *normalized = NULL;
+  TdApiResponse *response = NULL;
+  const char *email;
+  const char *password;
+
+  body = td_api_call_parse_object (call, &response);
+  if (body == NULL)
+    return response;
+
+  if (!td_api_get_string_field (body, "email", TRUE, TD_EMAIL_MAX_LENGTH, &email, &response) ||
+      !td_api_get_string_field (body, "password", TRUE, TD_PASSWORD_MAX_LENGTH, &password, &response))
+    return response;
+
+  normalized = td_normalize_email (email);
+  if (!td_validate_email (normalized))
+    return td_api_response_new_error (400, "invalid_field", "Not a valid email address", "email");
+  if (*password == '\0')
+    return td_api_response_new_error (400, "invalid_field", "The password is empty", "password");
+
+  login = td_auth_login (call->db, normalized, password, call->request->user_agent, &error);
+  if (login == NULL)
+    {
+      if (g_error_matches (error, TD_SERVER_ERROR, TD_SERVER_ERROR_INVALID_CREDENTIALS))
+        return td_api_response_new_error (401, "invalid_credentials", "Wrong email or password", NULL);
+      return td_api_internal_error ("Logging in failed", error);
+    }
+
+  g_message ("Login: user %s, session %s", login->user->id, login->session_id);
+  result = login_to_json (login);
+  return td_api_response_new_json (200, result);
+}
+
+/* POST /api/v1/auth/logout: revokes the session of the bearer token used. */
+TdApiResponse *
+td_api_auth_logout (TdApiCall *call)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!td_auth_logout (call->db, call->identity, &error))
+    return td_api_internal_error ("Logging out failed", error);
+
+  g_message ("Logout: user %s, session %s", call->identity->user->id, call->identity->session_id);
+  return td_api_response_new (204);
+}
+
+/* GET /api/v1/me: the caller, with modules and permissions from the one table. */
+TdApiResponse *
+td_api_me (TdApiCall *call)
+{
+  g_autoptr(JsonNode) user = td_user_to_json (call->identity->user);
+
+  return td_api_response_new_json (200, user);
+}

@@ -1,0 +1,35 @@
+/* td-api-private.h: what handlers get, and helpers they share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "td-api.h"
+#include "td-auth.h"
+#include "td-db.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  TdApi              *api;
+  const TdApiRequest *request;
+  TdDb               *db;        /* borrowed from the pool for this call */
+  TdAuthIdentity     *identity;  /* the caller; NULL on public routes */
+  GHashTable         *params;    /* path parameters ({id} segments), never NULL */
+} TdApiCall;
+
+typedef TdApiResponse *(*TdApiHandler) (TdApiCall *call);
+
+TdApiResponse *td_api_internal_error    (const char     *what,
+                                         const GError   *error);
+JsonObject    *td_api_call_parse_object (TdApiCall      *call,
+                                         TdApiResponse **out_error);
+gboolean       td_api_get_string_field  (JsonObject     *object,
+                                         const char     *member,
+                                         gboolean        required,
+                                         gsize           max_length,
+                                         const char    **out_value,
+                                         TdApiResponse **out_error);
+
+G_END_DECLS

@@ -1,0 +1,273 @@
+/* td-api.c: the router and the dispatcher
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "td-api"
+
+#include "config.h"
+
+#include "td-api.h"
+
+#include <string.h>
+
+#include "td-api-auth.h"
+#include "td-api-health.h"
+#include "td-api-private.h"
+#include "td-common-error.h"
+#include "td-json.h"
+#include "td-server-error.h"
+
+typedef enum
+{
+  TD_ROUTE_PUBLIC = 1 << 0,  /* no bearer token needed; every other route requires one */
+  TD_ROUTE_SLOW   = 1 << 1,  /* runs argon2id */
+} TdRouteFlags;
+
+typedef struct
+{
+  const char   *method;
+  const char   *pattern;  /* literal segments and {name} placeholders */
+  TdApiHandler  handler;
+  TdRouteFlags  flags;
+} TdApiRoute;
+
+static const TdApiRoute routes[] = {
+  { "GET",  TD_API_BASE_PATH "/health",      td_api_health,      TD_ROUTE_PUBLIC },
+  { "POST", TD_API_BASE_PATH "/auth/login",  td_api_auth_login,  TD_ROUTE_PUBLIC | TD_ROUTE_SLOW },
+  { "POST", TD_API_BASE_PATH "/auth/logout", td_api_auth_logout, 0 },
+  { "GET",  TD_API_BASE_PATH "/me",          td_api_me,          0 },
+};
+
+struct _TdApi
+{
+  TdDbPool *pool;
+};
+
+TdApi *
+td_api_new (TdDbPool *pool)
+{
+  TdApi *api = g_new0 (TdApi, 1);
+
+  api->pool = pool;
+  return api;
+}
+
+void
+td_api_free (TdApi *api)
+{
+  g_free (api);
+}
+
+/* Matches @path against @pattern segment by segment; {name} segments match any non-empty
+ * segment and are collected into @params (may be NULL). */
+static gboolean
+match_path (const char *pattern,
+            const char *path,
+            GHashTable *params)
+{
+  g_auto(GStrv) want = g_strsplit (pattern, "/", -1);
+  g_auto(GStrv) have = g_strsplit (path, "/", -1);
+  guint n = g_strv_length (want);
+
+  if (n != g_strv_length (have))
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      gsize length = strlen (want[i]);
+
+      if (length > 2 && want[i][0] == '{' && want[i][length - 1] == '}')
+        {
+          if (have[i][0] == '\0')
+            return FALSE;
+          if (params != NULL)
+            g_hash_table_insert (params, g_strndup (want[i] + 1, length - 2), g_strdup (have[i]));
+        }
+      else if (!g_str_equal (want[i], have[i]))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The route for @request, or NULL with *@out_allow listing the methods the path does
+ * support (NULL when the path is unknown altogether). */
+static const TdApiRoute *
+find_route (const TdApiRequest  *request,
+            GHashTable          *params,
+            char               **out_allow)
+{
+  g_autoptr(GString) allow = NULL;
+
+  *out_allow = NULL;
+  if (request->path == NULL || request->method == NULL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      if (!match_path (routes[i].pattern, request->path, NULL))
+        continue;
+
+      if (g_str_equal (routes[i].method, request->method))
+        {
+          if (params != NULL)
+            match_path (routes[i].pattern, request->path, params);
+          return &routes[i];
+        }
+
+      if (allow == NULL)
+        allow = g_string_new (routes[i].method);
+      else
+        g_string_append_printf (allow, ", %s", routes[i].method);
+    }
+
+  if (allow != NULL)
+    *out_allow = g_string_free (g_steal_pointer (&allow), FALSE);
+  return NULL;
+}
+
+TdApiCost
+td_api_classify (TdApi              *api,
+                 const TdApiRequest *request)
+{
+  g_autofree char *allow = NULL;
+  const TdApiRoute *route = find_route (request, NULL, &allow);
+
+  return route != NULL && (route->flags & TD_ROUTE_SLOW) ? TD_API_COST_SLOW : TD_API_COST_NORMAL;
+}
+
+/* Logs the details for the administrator and tells the client nothing about them. */
+TdApiResponse *
+td_api_internal_error (const char   *what,
+                       const GError *error)
+{
+  g_warning ("%s: %s", what, error != NULL ? error->message : "unknown error");
+  return td_api_response_new_error (500, "internal_error", "Internal server error", NULL);
+}
+
+/* The request body as a JSON object, or NULL with *@out_error set to the 400 to send. */
+JsonObject *
+td_api_call_parse_object (TdApiCall      *call,
+                          TdApiResponse **out_error)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  const char *data;
+  gsize length;
+
+  data = g_bytes_get_data (call->request->body, &length);
+  object = td_json_parse_object (data, length, &error);
+  if (object != NULL)
+    return object;
+
+  if (g_error_matches (error, TD_COMMON_ERROR, TD_COMMON_ERROR_TOO_DEEP))
+    *out_error = td_api_response_new_error (400, "too_deep", error->message, NULL);
+  else
+    *out_error = td_api_response_new_error (400, "invalid_json", error->message, NULL);
+
+  return NULL;
+}
+
+/* Reads a string member of a request body; a wrong type, a missing required member or
+ * too long a value gives a 400 invalid_field naming @member. */
+gboolean
+td_api_get_string_field (JsonObject     *object,
+                         const char     *member,
+                         gboolean        required,
+                         gsize           max_length,
+                         const char    **out_value,
+                         TdApiResponse **out_error)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (td_json_get_string_checked (object, member, required, max_length, out_value, &error))
+    return TRUE;
+
+  *out_error = td_api_response_new_error (400, "invalid_field", error->message, member);
+  return FALSE;
+}
+
+static TdApiResponse *
+unauthorized (const char *message)
+{
+  TdApiResponse *response = td_api_response_new_error (401, "unauthorized", message, NULL);
+
+  td_api_response_set_header (response, "WWW-Authenticate", "Bearer realm=\"twindesk\"");
+  return response;
+}
+
+static TdApiResponse *
+run_route (TdApi              *api,
+           const TdApiRoute   *route,
+           const TdApiRequest *request,
+           GHashTable         *params)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TdAuthIdentity) identity = NULL;
+  TdApiResponse *response;
+  TdApiCall call = { 0 };
+  TdDb *db;
+
+  db = td_db_pool_acquire (api->pool, &error);
+  if (db == NULL)
+    {
+      g_warning ("No database connection: %s", error->message);
+      return td_api_response_new_error (503, "unavailable", "The database is unavailable", NULL);
+    }
+
+  if (!(route->flags & TD_ROUTE_PUBLIC))
+    {
+      identity = td_auth_authenticate (db, request->authorization, &error);
+      if (identity == NULL)
+        {
+          if (g_error_matches (error, TD_SERVER_ERROR, TD_SERVER_ERROR_UNAUTHORIZED))
+            response = unauthorized (error->message);
+          else
+            response = td_api_internal_error ("Authenticating failed", error);
+          td_db_pool_release (api->pool, db);
+          return response;
+        }
+    }
+
+  call.api = api;
+  call.request = request;
+  call.db = db;
+  call.identity = identity;
+  call.params = params;
+  response = route->handler (&call);
+
+  td_db_pool_release (api->pool, db);
+  return response;
+}
+
+/* Answers @request. Never returns NULL, and every error has the JSON error shape. */
+TdApiResponse *
+td_api_dispatch (TdApi              *api,
+                 const TdApiRequest *request)
+{
+  g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *allow = NULL;
+  const TdApiRoute *route;
+  TdApiResponse *response;
+
+  g_return_val_if_fail (api != NULL && request != NULL, NULL);
+
+  route = find_route (request, params, &allow);
+  if (route == NULL && allow != NULL)
+    {
+      response = td_api_response_new_error (405, "method_not_allowed",
+                                            "This method is not allowed here", NULL);
+      td_api_response_set_header (response, "Allow", allow);
+    }
+  else if (route == NULL)
+    response = td_api_response_new_error (404, "not_found", "No such resource", NULL);
+  else if (g_bytes_get_size (request->body) > TD_API_MAX_BODY_BYTES)
+    response = td_api_response_new_error (413, "payload_too_large",
+                                          "The request body is larger than 1 MiB", NULL);
+  else
+    response = run_route (api, route, request, params);
+
+  /* Responses carry personal data and tokens: no cache may keep them. */
+  td_api_response_set_header (response, "Cache-Control", "no-store");
+  return response;
+}

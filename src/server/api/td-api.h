@@ -1,0 +1,37 @@
+/* td-api.h: the transport-independent API (ARCHITECTURE.md §2)
+ *
+ * td_api_dispatch() takes a plain request and returns a plain response; it blocks (database,
+ * argon2id), so the HTTP layer calls it from worker threads. td_api_classify() tells the
+ * caller which pool a request belongs in before any work is done.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "td-api-request.h"
+#include "td-api-response.h"
+#include "td-db-pool.h"
+
+G_BEGIN_DECLS
+
+#define TD_API_BASE_PATH      "/api/v1"
+#define TD_API_MAX_BODY_BYTES (1024 * 1024)
+
+typedef enum
+{
+  TD_API_COST_NORMAL,  /* database work: the general pool */
+  TD_API_COST_SLOW,    /* password hashing: its own small pool, so it cannot starve others */
+} TdApiCost;
+
+typedef struct _TdApi TdApi;
+
+TdApi         *td_api_new      (TdDbPool           *pool);
+void           td_api_free     (TdApi              *api);
+TdApiCost      td_api_classify (TdApi              *api,
+                                const TdApiRequest *request);
+TdApiResponse *td_api_dispatch (TdApi              *api,
+                                const TdApiRequest *request);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdApi, td_api_free)
+
+G_END_DECLS

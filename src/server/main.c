@@ -1,0 +1,208 @@
+/* main.c: twindesk-server
+ *
+ *   twindesk-server --db PATH --listen HOST:PORT [--seed demo]
+ *
+ * Prints exactly one line to standard output, "twindesk-server: listening on URL", once
+ * the database is migrated (and seeded) and the socket is bound; scripts and the test
+ * fixture wait for it. Everything else goes to standard error.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "twindesk-server"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "td-api.h"
+#include "td-db-pool.h"
+#include "td-http-server.h"
+#include "td-migrations.h"
+#include "td-seed-demo.h"
+#include "td-server-error.h"
+
+#define DEFAULT_LISTEN "127.0.0.1:8080"
+
+typedef struct
+{
+  char     *db;
+  char     *listen;
+  char     *seed;
+  gboolean  version;
+} TdServerOptions;
+
+static void
+options_clear (TdServerOptions *options)
+{
+  g_clear_pointer (&options->db, g_free);
+  g_clear_pointer (&options->listen, g_free);
+  g_clear_pointer (&options->seed, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TdServerOptions, options_clear)
+
+static gboolean
+parse_options (int               *argc,
+               char            ***argv,
+               TdServerOptions   *options,
+               GError           **error)
+{
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &options->db,
+      "SQLite database file, created and migrated when needed", "PATH" },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &options->listen,
+      "Address to listen on (default " DEFAULT_LISTEN "; port 0 picks a free port)", "HOST:PORT" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &options->seed,
+      "Add a data set if it is missing; the only one is “demo”", "NAME" },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
+      "Print the version and exit", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+
+  g_option_context_set_summary (context, "The Twindesk platform server (REST API over HTTP).");
+  g_option_context_set_description (context,
+                                    "Run it behind a reverse proxy (nginx) for TLS, body and "
+                                    "rate limits.\nLogs go to standard error; set "
+                                    "G_MESSAGES_DEBUG=td-http for an access log.\n");
+  g_option_context_add_main_entries (context, entries, NULL);
+
+  if (!g_option_context_parse (context, argc, argv, error))
+    return FALSE;
+
+  if (options->version)
+    return TRUE;
+
+  if (*argc > 1)
+    {
+      g_set_error (error, TD_SERVER_ERROR, TD_SERVER_ERROR_INVALID_ARGUMENT,
+                   "Unexpected argument “%s”", (*argv)[1]);
+      return FALSE;
+    }
+  if (options->db == NULL || *options->db == '\0')
+    {
+      g_set_error_literal (error, TD_SERVER_ERROR, TD_SERVER_ERROR_INVALID_ARGUMENT,
+                           "--db PATH is required");
+      return FALSE;
+    }
+  if (options->seed != NULL && g_strcmp0 (options->seed, "demo") != 0)
+    {
+      g_set_error (error, TD_SERVER_ERROR, TD_SERVER_ERROR_INVALID_ARGUMENT,
+                   "Unknown data set “%s” (the only one is “demo”)", options->seed);
+      return FALSE;
+    }
+  if (options->listen == NULL)
+    options->listen = g_strdup (DEFAULT_LISTEN);
+
+  return TRUE;
+}
+
+/* Migrates the schema and adds the seed, on one connection, before anything listens. */
+static gboolean
+prepare_database (TdDbPool    *pool,
+                  const char  *seed,
+                  GError     **error)
+{
+  TdDb *db = td_db_pool_acquire (pool, error);
+  gboolean ok = FALSE;
+  guint added = 0;
+
+  if (db == NULL)
+    return FALSE;
+
+  if (!td_migrations_apply (db, error))
+    goto out;
+
+  if (seed != NULL)
+    {
+      if (!td_seed_demo (db, &added, error))
+        goto out;
+      g_message ("Demo data: %u users added", added);
+    }
+
+  ok = TRUE;
+
+out:
+  td_db_pool_release (pool, db);
+  return ok;
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_message ("Shutting down");
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_auto(TdServerOptions) options = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TdDbPool) pool = NULL;
+  g_autoptr(TdApi) api = NULL;
+  g_autoptr(TdHttpServer) http = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *url = NULL;
+  guint sigterm_id, sigint_id;
+
+  setlocale (LC_ALL, "");
+  /* Standard output carries only the "listening on" line. */
+  g_log_writer_default_set_use_stderr (TRUE);
+  /* A client that hangs up must not kill the server with SIGPIPE. */
+  signal (SIGPIPE, SIG_IGN);
+
+  if (!parse_options (&argc, &argv, &options, &error))
+    {
+      g_printerr ("twindesk-server: %s\nTry “twindesk-server --help”.\n", error->message);
+      return 2;
+    }
+
+  if (options.version)
+    {
+      g_print ("twindesk-server %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  pool = td_db_pool_new (options.db);
+  if (!prepare_database (pool, options.seed, &error))
+    {
+      g_printerr ("twindesk-server: database %s: %s\n", options.db, error->message);
+      return 1;
+    }
+
+  api = td_api_new (pool);
+  http = td_http_server_new (api, &error);
+  if (http == NULL || !td_http_server_listen (http, options.listen, &error))
+    {
+      g_printerr ("twindesk-server: %s\n", error->message);
+      return 1;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  sigterm_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
+  sigint_id = g_unix_signal_add (SIGINT, quit_cb, loop);
+
+  url = td_http_server_dup_url (http);
+  g_message ("Database %s, schema version %u", options.db, td_migrations_get_latest ());
+  printf ("twindesk-server: listening on %s\n", url);
+  fflush (stdout);
+
+  g_main_loop_run (loop);
+
+  g_source_remove (sigterm_id);
+  g_source_remove (sigint_id);
+
+  /* Order matters: no request may still run when the connections close. */
+  g_clear_pointer (&http, td_http_server_free);
+  g_clear_pointer (&api, td_api_free);
+  g_clear_pointer (&pool, td_db_pool_free);
+  g_message ("Stopped");
+
+  return 0;
+}

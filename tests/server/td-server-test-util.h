@@ -1,0 +1,50 @@
+/* td-server-test-util.h: talking to a real twindesk-server in the server suite
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint               status;
+  GBytes             *body;
+  JsonNode           *json;      /* NULL when the body is not JSON */
+  SoupMessageHeaders *headers;
+  gint64              elapsed_usec;
+} TdTestResponse;
+
+SoupSession    *td_test_session_new          (void);
+TdTestResponse *td_test_request              (SoupSession    *session,
+                                              const char     *method,
+                                              const char     *base_url,
+                                              const char     *path,
+                                              const char     *token,
+                                              const char     *body,
+                                              gssize          length);
+void            td_test_response_free        (TdTestResponse *response);
+JsonObject     *td_test_response_object      (TdTestResponse *response);
+void            td_test_assert_error         (TdTestResponse *response,
+                                              guint           status,
+                                              const char     *code,
+                                              const char     *field);
+char           *td_test_login                (SoupSession    *session,
+                                              const char     *base_url,
+                                              const char     *email,
+                                              const char     *password);
+guint           td_test_raw_request          (const char     *base_url,
+                                              const char     *head,
+                                              GBytes         *body,
+                                              gboolean        chunked,
+                                              GString       **out_response);
+
+char           *td_test_make_tmp_dir         (void);
+void            td_test_remove_dir           (const char     *path);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdTestResponse, td_test_response_free)
+
+G_END_DECLS
