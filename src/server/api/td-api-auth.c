@@ -8,6 +8,8 @@
 
 #include "td-api-auth.h"
 
+#include "td-api-health.h"
+#include "td-api-routes.h"
 #include "td-server-error.h"
 #include "td-time.h"
 #include "td-user.h"
@@ -94,3 +96,12 @@ td_api_me (TdApiCall *call)
 
   return td_api_response_new_json (200, user);
 }
+
+static const TdApiRoute auth_routes[] = {
+  { "GET",  TD_API_BASE_PATH "/health",      td_api_health,      TD_ROUTE_PUBLIC, NULL },
+  { "POST", TD_API_BASE_PATH "/auth/login",  td_api_auth_login,  TD_ROUTE_PUBLIC | TD_ROUTE_SLOW, NULL },
+  { "POST", TD_API_BASE_PATH "/auth/logout", td_api_auth_logout, 0, NULL },
+  { "GET",  TD_API_BASE_PATH "/me",          td_api_me,          0, NULL },
+};
+
+const TdApiRouteTable td_api_auth_route_table = { auth_routes, G_N_ELEMENTS (auth_routes) };

@@ -10,6 +10,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _TdApiRoute TdApiRoute;
+
 typedef struct
 {
   TdApi              *api;
@@ -17,6 +19,7 @@ typedef struct
   TdDb               *db;        /* borrowed from the pool for this call */
   TdAuthIdentity     *identity;  /* the caller; NULL on public routes */
   GHashTable         *params;    /* path parameters ({id} segments), never NULL */
+  gconstpointer       route_data; /* the matched route's data */
 } TdApiCall;
 
 typedef TdApiResponse *(*TdApiHandler) (TdApiCall *call);

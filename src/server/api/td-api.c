@@ -13,29 +13,17 @@
 #include "td-api-auth.h"
 #include "td-api-health.h"
 #include "td-api-private.h"
+#include "td-api-routes.h"
 #include "td-common-error.h"
 #include "td-json.h"
 #include "td-server-error.h"
 
-typedef enum
-{
-  TD_ROUTE_PUBLIC = 1 << 0,  /* no bearer token needed; every other route requires one */
-  TD_ROUTE_SLOW   = 1 << 1,  /* runs argon2id */
-} TdRouteFlags;
-
-typedef struct
-{
-  const char   *method;
-  const char   *pattern;  /* literal segments and {name} placeholders */
-  TdApiHandler  handler;
-  TdRouteFlags  flags;
-} TdApiRoute;
-
-static const TdApiRoute routes[] = {
-  { "GET",  TD_API_BASE_PATH "/health",      td_api_health,      TD_ROUTE_PUBLIC },
-  { "POST", TD_API_BASE_PATH "/auth/login",  td_api_auth_login,  TD_ROUTE_PUBLIC | TD_ROUTE_SLOW },
-  { "POST", TD_API_BASE_PATH "/auth/logout", td_api_auth_logout, 0 },
-  { "GET",  TD_API_BASE_PATH "/me",          td_api_me,          0 },
+/* The order of the tables is the order of matching; patterns never overlap across tables. */
+static const TdApiRouteTable * const route_tables[] = {
+  &td_api_auth_route_table,
+  &td_api_organization_route_table,
+  &td_api_assets_route_table,
+  &td_api_cases_route_table,
 };
 
 struct _TdApi
@@ -103,23 +91,26 @@ find_route (const TdApiRequest  *request,
   if (request->path == NULL || request->method == NULL)
     return NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
-    {
-      if (!match_path (routes[i].pattern, request->path, NULL))
-        continue;
+  for (guint t = 0; t < G_N_ELEMENTS (route_tables); t++)
+    for (gsize i = 0; i < route_tables[t]->n_routes; i++)
+      {
+        const TdApiRoute *route = &route_tables[t]->routes[i];
 
-      if (g_str_equal (routes[i].method, request->method))
-        {
-          if (params != NULL)
-            match_path (routes[i].pattern, request->path, params);
-          return &routes[i];
-        }
+        if (!match_path (route->pattern, request->path, NULL))
+          continue;
 
-      if (allow == NULL)
-        allow = g_string_new (routes[i].method);
-      else
-        g_string_append_printf (allow, ", %s", routes[i].method);
-    }
+        if (g_str_equal (route->method, request->method))
+          {
+            if (params != NULL)
+              match_path (route->pattern, request->path, params);
+            return route;
+          }
+
+        if (allow == NULL)
+          allow = g_string_new (route->method);
+        else
+          g_string_append_printf (allow, ", %s", route->method);
+      }
 
   if (allow != NULL)
     *out_allow = g_string_free (g_steal_pointer (&allow), FALSE);
@@ -134,6 +125,15 @@ td_api_classify (TdApi              *api,
   const TdApiRoute *route = find_route (request, NULL, &allow);
 
   return route != NULL && (route->flags & TD_ROUTE_SLOW) ? TD_API_COST_SLOW : TD_API_COST_NORMAL;
+}
+
+void
+td_api_foreach_route (TdApiRouteFunc func,
+                      gpointer       user_data)
+{
+  for (guint t = 0; t < G_N_ELEMENTS (route_tables); t++)
+    for (gsize i = 0; i < route_tables[t]->n_routes; i++)
+      func (&route_tables[t]->routes[i], user_data);
 }
 
 /* Logs the details for the administrator and tells the client nothing about them. */
@@ -234,6 +234,7 @@ run_route (TdApi              *api,
   call.db = db;
   call.identity = identity;
   call.params = params;
+  call.route_data = route->data;
   response = route->handler (&call);
 
   td_db_pool_release (api->pool, db);

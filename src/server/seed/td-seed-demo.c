@@ -122,6 +122,13 @@ td_seed_demo (TdDb     *db,
       added++;
     }
 
+  /* The rest of the demo organization, area by area, each idempotent on its own: an area
+   * that finds its data present adds nothing. */
+  if (!td_seed_demo_organization (db, org_id, error) ||
+      !td_seed_demo_assets (db, org_id, error) ||
+      !td_seed_demo_cases (db, org_id, error))
+    return FALSE;
+
   if (!td_db_transaction_commit (transaction, error))
     return FALSE;
 

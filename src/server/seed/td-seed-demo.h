@@ -15,4 +15,17 @@ gboolean td_seed_demo (TdDb     *db,
                        guint    *out_added_users,
                        GError  **error);
 
+/* The areas of the demo data, run in this order inside td_seed_demo()'s transaction after
+ * the organization, Globex and the demo logins exist. Each adds nothing when its data is
+ * already there. */
+gboolean td_seed_demo_organization (TdDb        *db,
+                                    const char  *org_id,
+                                    GError     **error);
+gboolean td_seed_demo_assets       (TdDb        *db,
+                                    const char  *org_id,
+                                    GError     **error);
+gboolean td_seed_demo_cases        (TdDb        *db,
+                                    const char  *org_id,
+                                    GError     **error);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "td-migrations.h"
+#include "td-schema.h"
 
 #include "td-store-error.h"
 #include "td-time.h"
@@ -98,6 +99,12 @@ static const TdMigration migrations[] = {
     "  deleted      INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))"
     ");"
     "CREATE INDEX sessions_user ON sessions (user_id);" },
+
+  /* The domain, one migration per area, each in the file of its area (td-schema-*.c). */
+  { 2, "change feed, idempotency keys, isolation",                 td_schema_engine_sql },
+  { 3, "departments, teams, customers, invitations, labels",       td_schema_organization_sql },
+  { 4, "templates, devices, codes",                                td_schema_assets_sql },
+  { 5, "tickets, video sessions, tasks, notifications, feedback",  td_schema_cases_sql },
 };
 
 guint
