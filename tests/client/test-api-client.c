@@ -108,15 +108,38 @@ assert_strv_member_equal (JsonObject  *object,
 
 /* ---- loopback servers that misbehave on purpose ---- */
 
+/* What an answering fake server says and last heard. Reference counted: a worker thread of
+ * the threaded socket service may still be answering after the test dropped the server, and
+ * the "run" handler's reference keeps this alive until the service itself is finalized. */
+typedef struct
+{
+  GMutex  lock;
+  char   *response;
+  char   *last_request;
+} FakeAnswer;
+
 typedef struct
 {
   GSocketService *service;
   char           *url;
-  char           *response;      /* NULL: accept and never answer */
+  FakeAnswer     *answer;        /* NULL: accept and never answer */
   GPtrArray      *held;          /* connections of the silent server, kept open */
-  GMutex          lock;
-  char           *last_request;
 } FakeServer;
+
+static void
+fake_answer_clear (FakeAnswer *answer)
+{
+  g_mutex_clear (&answer->lock);
+  g_free (answer->response);
+  g_free (answer->last_request);
+}
+
+static void
+fake_answer_unref (gpointer  answer,
+                   GClosure *closure)
+{
+  g_atomic_rc_box_release_full (answer, (GDestroyNotify) fake_answer_clear);
+}
 
 static gboolean
 silent_incoming_cb (GSocketService    *service,
@@ -150,7 +173,7 @@ answer_run_cb (GThreadedSocketService *service,
                GObject                *source_object,
                gpointer                user_data)
 {
-  FakeServer *fake = user_data;
+  FakeAnswer *answer = user_data;
   GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
   g_autoptr(GString) request = g_string_new (NULL);
@@ -168,12 +191,12 @@ answer_run_cb (GThreadedSocketService *service,
       end_of_headers = strstr (request->str, "\r\n\r\n");
     }
 
-  g_mutex_lock (&fake->lock);
-  g_free (fake->last_request);
-  fake->last_request = g_strdup (request->str);
-  g_mutex_unlock (&fake->lock);
+  g_mutex_lock (&answer->lock);
+  g_free (answer->last_request);
+  answer->last_request = g_strdup (request->str);
+  g_mutex_unlock (&answer->lock);
 
-  g_output_stream_write_all (out, fake->response, strlen (fake->response), NULL, NULL, NULL);
+  g_output_stream_write_all (out, answer->response, strlen (answer->response), NULL, NULL, NULL);
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
   return TRUE;
 }
@@ -187,14 +210,16 @@ fake_server_new (const char *response)
   g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_mutex_init (&fake->lock);
-  fake->response = g_strdup (response);
   fake->held = g_ptr_array_new_with_free_func (g_object_unref);
 
   if (response != NULL)
     {
+      fake->answer = g_atomic_rc_box_new0 (FakeAnswer);
+      g_mutex_init (&fake->answer->lock);
+      fake->answer->response = g_strdup (response);
       fake->service = g_threaded_socket_service_new (4);
-      g_signal_connect (fake->service, "run", G_CALLBACK (answer_run_cb), fake);
+      g_signal_connect_data (fake->service, "run", G_CALLBACK (answer_run_cb),
+                             g_atomic_rc_box_acquire (fake->answer), fake_answer_unref, 0);
     }
   else
     {
@@ -235,9 +260,9 @@ fake_server_dup_last_request (FakeServer *fake)
 {
   char *request;
 
-  g_mutex_lock (&fake->lock);
-  request = g_strdup (fake->last_request);
-  g_mutex_unlock (&fake->lock);
+  g_mutex_lock (&fake->answer->lock);
+  request = g_strdup (fake->answer->last_request);
+  g_mutex_unlock (&fake->answer->lock);
   return request;
 }
 
@@ -249,9 +274,8 @@ fake_server_free (FakeServer *fake)
   g_clear_object (&fake->service);
   g_ptr_array_unref (fake->held);
   g_free (fake->url);
-  g_free (fake->response);
-  g_free (fake->last_request);
-  g_mutex_clear (&fake->lock);
+  if (fake->answer != NULL)
+    fake_answer_unref (fake->answer, NULL);
   g_free (fake);
 }
 
