@@ -19,8 +19,8 @@ for build in sys.argv[1:]:
     for line in open(log, encoding="utf-8"):
         entry = json.loads(line)
         result = entry.get("result")
-        suite = entry.get("suite", ["?"])
-        suite = suite[0].split(":")[-1] if suite else "?"
+        # meson 1.0 names tests "project:suite / test"
+        suite = entry.get("name", "?").split(" / ")[0].split(":")[-1]
         key = f"{os.path.basename(build)}/{suite}"
         if result in ("OK", "EXPECTEDFAIL"):
             passed += 1
