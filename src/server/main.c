@@ -1,6 +1,6 @@
 /* main.c: twindesk-server
  *
- *   twindesk-server --db PATH --listen HOST:PORT [--seed demo]
+ *   twindesk-server --db PATH --listen HOST:PORT [--seed demo | --seed bulk:N]
  *
  * Prints exactly one line to standard output, "twindesk-server: listening on URL", once
  * the database is migrated (and seeded) and the socket is bound; scripts and the test
@@ -16,13 +16,16 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "td-api.h"
 #include "td-db-pool.h"
 #include "td-http-server.h"
 #include "td-migrations.h"
+#include "td-seed-cases.h"
 #include "td-seed-demo.h"
 #include "td-server-error.h"
+#include "td-store-orgs.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 
@@ -44,6 +47,21 @@ options_clear (TdServerOptions *options)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TdServerOptions, options_clear)
 
+/* "bulk:N": N tickets on top of the demo data. */
+static gboolean
+parse_bulk (const char *seed,
+            guint64    *out_n)
+{
+  guint64 n;
+
+  if (seed == NULL || !g_str_has_prefix (seed, "bulk:") ||
+      !g_ascii_string_to_unsigned (seed + strlen ("bulk:"), 10, 1, 100000000, &n, NULL))
+    return FALSE;
+  if (out_n != NULL)
+    *out_n = n;
+  return TRUE;
+}
+
 static gboolean
 parse_options (int               *argc,
                char            ***argv,
@@ -56,7 +74,8 @@ parse_options (int               *argc,
     { "listen", 0, 0, G_OPTION_ARG_STRING, &options->listen,
       "Address to listen on (default " DEFAULT_LISTEN "; port 0 picks a free port)", "HOST:PORT" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &options->seed,
-      "Add a data set if it is missing; the only one is “demo”", "NAME" },
+      "Add a data set: “demo” (if it is missing) or “bulk:N” (the demo plus N more tickets, "
+      "for benchmarks)", "NAME" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
       "Print the version and exit", NULL },
     { NULL }
@@ -88,10 +107,12 @@ parse_options (int               *argc,
                            "--db PATH is required");
       return FALSE;
     }
-  if (options->seed != NULL && g_strcmp0 (options->seed, "demo") != 0)
+  if (options->seed != NULL && g_strcmp0 (options->seed, "demo") != 0 &&
+      !parse_bulk (options->seed, NULL))
     {
       g_set_error (error, TD_SERVER_ERROR, TD_SERVER_ERROR_INVALID_ARGUMENT,
-                   "Unknown data set “%s” (the only one is “demo”)", options->seed);
+                   "Unknown data set “%s” (“demo” or “bulk:N” with N from 1 to 100000000)",
+                   options->seed);
       return FALSE;
     }
   if (options->listen == NULL)
@@ -118,9 +139,23 @@ prepare_database (TdDbPool    *pool,
 
   if (seed != NULL)
     {
+      guint64 bulk = 0;
+
       if (!td_seed_demo (db, &added, error))
         goto out;
       g_message ("Demo data: %u users added", added);
+
+      if (parse_bulk (seed, &bulk))
+        {
+          g_autofree char *org_id = NULL;
+          g_autoptr(GTimer) timer = g_timer_new ();
+
+          if (!td_store_orgs_find_by_name (db, TD_SEED_DEMO_ORG_NAME, &org_id, error) ||
+              !td_seed_bulk_cases (db, org_id, bulk, error))
+            goto out;
+          g_message ("Bulk data: %" G_GUINT64_FORMAT " tickets in %.1f s", bulk,
+                     g_timer_elapsed (timer, NULL));
+        }
     }
 
   ok = TRUE;

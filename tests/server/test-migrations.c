@@ -158,24 +158,27 @@ test_seed_demo_idempotent (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   guint added = 0;
   gint64 users = 0;
+  gint64 seeded_users = 0;
 
   g_assert_true (td_migrations_apply (fixture->db, NULL));
 
   g_assert_true (td_seed_demo (fixture->db, &added, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (added, ==, 8);
+  g_assert_cmpuint (added, ==, 8);   /* the eight demo logins; the areas add more people */
+  g_assert_true (td_store_users_count (fixture->db, &seeded_users, &error));
+  g_assert_cmpint (seeded_users, >=, 8);
 
   g_assert_true (td_seed_demo (fixture->db, &added, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (added, ==, 0);
 
   g_assert_true (td_store_users_count (fixture->db, &users, &error));
-  g_assert_cmpint (users, ==, 8);
+  g_assert_cmpint (users, ==, seeded_users);
   g_assert_cmpint (query_int (fixture->db, "SELECT count(*) FROM organizations"), ==, 1);
   g_assert_cmpint (query_int (fixture->db, "SELECT count(*) FROM customers WHERE kind = 'corporate' "
                                            "AND name = 'Globex'"), ==, 1);
-  g_assert_cmpint (query_int (fixture->db, "SELECT count(*) FROM employees WHERE status = 'active' "
-                                           "AND first_name <> '' AND last_name <> ''"), ==, 8);
+  g_assert_cmpint (query_int (fixture->db, "SELECT count(*) FROM employees WHERE "
+                                           "first_name = '' OR last_name = ''"), ==, 0);
 
   /* A user who went missing is added back without touching the others. */
   g_assert_true (td_db_exec (fixture->db, "DELETE FROM employees WHERE email = 'member@acme.test'", NULL));

@@ -7,6 +7,7 @@
 #include "td-api.h"
 #include "td-auth.h"
 #include "td-db.h"
+#include "td-isolation.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,7 @@ typedef struct
   TdAuthIdentity     *identity;  /* the caller; NULL on public routes */
   GHashTable         *params;    /* path parameters ({id} segments), never NULL */
   gconstpointer       route_data; /* the matched route's data */
+  TdIsolation         isolation; /* department isolation of the caller's organization */
 } TdApiCall;
 
 typedef TdApiResponse *(*TdApiHandler) (TdApiCall *call);

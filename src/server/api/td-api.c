@@ -196,6 +196,33 @@ unauthorized (const char *message)
   return response;
 }
 
+/* The department isolation mode of @org_id (DOMAIN.md §3), read once per request so that
+ * every scope predicate of the request applies the same mode. */
+static gboolean
+load_isolation (TdDb         *db,
+                const char   *org_id,
+                TdIsolation  *out_mode,
+                GError      **error)
+{
+  g_autoptr(TdDbStmt) stmt = NULL;
+  TdDbStep step;
+
+  stmt = td_db_prepare (db, "SELECT isolation FROM organizations WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  td_db_stmt_bind_text (stmt, 1, org_id);
+
+  step = td_db_stmt_step (stmt, error);
+  if (step == TD_DB_STEP_ERROR)
+    return FALSE;
+
+  /* An unknown value isolates as strictly as possible rather than not at all. */
+  if (step == TD_DB_STEP_DONE ||
+      !td_isolation_from_string (td_db_stmt_get_text (stmt, 0), out_mode))
+    *out_mode = TD_ISOLATION_STRICT;
+  return TRUE;
+}
+
 static TdApiResponse *
 run_route (TdApi              *api,
            const TdApiRoute   *route,
@@ -224,6 +251,13 @@ run_route (TdApi              *api,
             response = unauthorized (error->message);
           else
             response = td_api_internal_error ("Authenticating failed", error);
+          td_db_pool_release (api->pool, db);
+          return response;
+        }
+
+      if (!load_isolation (db, identity->user->org_id, &call.isolation, &error))
+        {
+          response = td_api_internal_error ("Reading the isolation mode failed", error);
           td_db_pool_release (api->pool, db);
           return response;
         }

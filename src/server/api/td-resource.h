@@ -129,6 +129,12 @@ struct _TdResourceDef
   const char            *created_by_column;
   TdResourceOwnerCheck   is_responsible;
 
+  /* For customer-login users only, rows must also hold @customer_only_value in the column
+   * @customer_only_column (labels: visibility = "public"). Part of the scope predicate, so
+   * lists, items and the change feed agree. NULL: no further restriction. */
+  const char            *customer_only_column;
+  const char            *customer_only_value;
+
   TdResourceHook         before_create;  /* defaults, numbering, initial status */
   TdResourceHook         before_update;  /* status machine, cross-field rules */
   TdResourceHook         before_delete;

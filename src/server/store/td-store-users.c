@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "td-random.h"
 #include "td-store-error.h"
 #include "td-time.h"
@@ -18,7 +20,7 @@
  * A user of a deleted organization or customer does not exist as far as the API goes. */
 #define USER_COLUMNS \
   "e.id, e.email, e.first_name, e.last_name, e.language, e.role, e.org_id, o.name, " \
-  "e.customer_id, c.name, e.status, e.password_hash"
+  "e.customer_id, c.name, e.status, e.password_hash, e.departments"
 #define USER_FROM \
   " FROM employees e" \
   " JOIN organizations o ON o.id = e.org_id AND o.deleted = 0" \
@@ -66,6 +68,34 @@ td_user_record_free (TdUserRecord *record)
   g_free (record);
 }
 
+/* The `departments` column (migration 2) is a JSON array of department ids; anything else
+ * in it (a damaged row) reads as no department rather than failing the login. */
+static char **
+parse_departments (const char *text)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  if (text != NULL)
+    node = json_from_string (text, NULL);
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (element) &&
+              json_node_get_value_type (element) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (element));
+        }
+    }
+
+  return g_strv_builder_end (builder);
+}
+
 static TdUserRecord *
 row_to_record (TdDbStmt *stmt)
 {
@@ -82,6 +112,8 @@ row_to_record (TdDbStmt *stmt)
   user->org_name = td_db_stmt_dup_text (stmt, 7);
   user->customer_id = td_db_stmt_dup_text (stmt, 8);
   user->customer_name = td_db_stmt_dup_text (stmt, 9);
+  g_strfreev (user->departments);
+  user->departments = parse_departments (td_db_stmt_get_text (stmt, 12));
 
   /* The table stores the wire name; whether it is an employee or a customer role follows
    * from customer_id, exactly as the CHECK constraint of migration 1 states. */

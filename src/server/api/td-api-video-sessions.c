@@ -1,0 +1,235 @@
+/* td-api-video-sessions.c: video sessions
+ *
+ * Numbered per organization like tickets; the customer comes from the device. Sessions
+ * created by employees start confirmed, those a customer user requests start requested
+ * (td_status_initial). For the status machine a customer user is the requester of the
+ * sessions they created and may only cancel them while requested or confirmed; everyone else
+ * who holds cases.edit is staff.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "td-api-cases"
+
+#include "config.h"
+
+#include "td-api-cases-private.h"
+
+#include "td-json.h"
+#include "td-time.h"
+
+static const char * const visibilities[] = { "internal", "public", NULL };
+
+static const char * const session_staff_fields[] = {
+  "requested_ids", "responsible_ids", "visibility", NULL
+};
+
+static gboolean
+session_is_responsible (TdApiCall  *call,
+                        JsonObject *row)
+{
+  return td_cases_row_has_id (row, "responsible_ids", td_cases_user_id (call));
+}
+
+static TdStatusActor
+session_actor (TdApiCall  *call,
+               JsonObject *row)
+{
+  if (td_cases_is_customer (call) &&
+      g_strcmp0 (td_json_get_string (row, "created_by"), td_cases_user_id (call)) == 0)
+    return TD_ACTOR_REQUESTER;
+  return TD_ACTOR_STAFF;
+}
+
+static TdApiResponse *
+session_before_create (TdResourceWrite *write)
+{
+  TdApiCall *call = write->call;
+  const char *org_id = td_cases_org_id (call);
+  gboolean customer = td_cases_is_customer (call);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *customer_id = NULL;
+  g_autofree char *template_id = NULL;
+  TdApiResponse *response;
+  gint64 number;
+
+  if ((response = td_cases_reject_staff_fields (write, session_staff_fields)) != NULL)
+    return response;
+  if (json_object_has_member (write->changes, "status"))
+    return td_cases_forbidden_field ("status");
+
+  json_object_set_string_member (write->changes, "status",
+                                 td_status_initial (TD_CASE_VIDEO_SESSION, !customer));
+
+  if (!td_cases_next_number (call->db, "video_sessions", org_id, &number, &error))
+    return td_api_internal_error ("Numbering a video session failed", error);
+  json_object_set_int_member (write->changes, "number", number);
+
+  td_cases_device_info (call->db, org_id, td_json_get_string (write->changes, "device_id"),
+                        &customer_id, &template_id, NULL);
+  if (customer_id != NULL)
+    json_object_set_string_member (write->changes, "customer_id", customer_id);
+  else
+    json_object_set_null_member (write->changes, "customer_id");
+
+  if (!json_object_has_member (write->changes, "visibility"))
+    json_object_set_string_member (write->changes, "visibility", "public");
+  if (!json_object_has_member (write->changes, "requester_name"))
+    {
+      g_autofree char *name = td_user_dup_display_name (call->identity->user);
+
+      json_object_set_string_member (write->changes, "requester_name", name);
+    }
+  json_object_set_string_member (write->changes, "created_by", td_cases_user_id (call));
+  json_object_remove_member (write->changes, "rating");
+  json_object_remove_member (write->changes, "rating_comment");
+
+  /* Issue 4 (notifications): "new video-session request" for the responsible group. */
+  return NULL;
+}
+
+static TdApiResponse *
+session_before_update (TdResourceWrite *write)
+{
+  const char *from = td_json_get_string (write->current, "status");
+  const char *to = td_json_get_string (write->changes, "status");
+  TdStatusActor actor;
+  TdApiResponse *response;
+
+  if ((response = td_cases_reject_staff_fields (write, session_staff_fields)) != NULL)
+    return response;
+
+  if (to == NULL || g_strcmp0 (from, to) == 0)
+    {
+      json_object_remove_member (write->changes, "status");
+      return NULL;
+    }
+  if (!td_status_is_valid (TD_CASE_VIDEO_SESSION, to))
+    return td_resource_invalid ("status", "Not a video-session status");
+  if (td_cases_system_write_active ())
+    return NULL;
+
+  actor = session_actor (write->call, write->current);
+  if (!td_status_can_transition (TD_CASE_VIDEO_SESSION, actor, from, to))
+    return td_cases_invalid_transition (TD_CASE_VIDEO_SESSION, actor, from, to);
+
+  /* Issue 4 (notifications): "status change" for the responsible employees. */
+  return NULL;
+}
+
+static const TdFieldDef session_fields[] = {
+  { "number",            TD_FIELD_INT,     TD_FIELD_FILTER | TD_FIELD_SORT, 0, NULL, NULL, 0, 0 },
+  { "device_id",         TD_FIELD_REF,     TD_FIELD_CREATE_ONLY | TD_FIELD_REQUIRED | TD_FIELD_FILTER,
+                                           0, NULL, &td_resource_devices, 0, 0 },
+  { "customer_id",       TD_FIELD_REF,     TD_FIELD_FILTER | TD_FIELD_NULLABLE, 0, NULL,
+                                           &td_resource_customers, 0, 0 },
+  { "requester_name",    TD_FIELD_TEXT,    TD_FIELD_WRITABLE | TD_FIELD_SEARCH, TD_CASES_TITLE_MAX,
+                                           NULL, NULL, 0, 0 },
+  { "reason",            TD_FIELD_TEXT,    TD_FIELD_WRITABLE | TD_FIELD_SEARCH, TD_CASES_COMMENT_MAX,
+                                           NULL, NULL, 0, 0 },
+  { "recording_consent", TD_FIELD_BOOL,    TD_FIELD_WRITABLE, 0, NULL, NULL, 0, 0 },
+  { "visibility",        TD_FIELD_ENUM,    TD_FIELD_WRITABLE | TD_FIELD_FILTER, 0, visibilities,
+                                           NULL, 0, 0 },
+  /* Validated by the hooks against td-status.h. */
+  { "status",            TD_FIELD_TEXT,    TD_FIELD_WRITABLE | TD_FIELD_FILTER | TD_FIELD_SORT, 32,
+                                           NULL, NULL, 0, 0 },
+  { "requested_ids",     TD_FIELD_ID_LIST, TD_FIELD_WRITABLE | TD_FIELD_STAFF_ONLY, 0, NULL,
+                                           &td_resource_employees, 0, 0 },
+  { "responsible_ids",   TD_FIELD_ID_LIST, TD_FIELD_WRITABLE | TD_FIELD_FILTER, 0, NULL,
+                                           &td_resource_employees, 0, 0 },
+  { "scheduled_at",      TD_FIELD_TIME,    TD_FIELD_WRITABLE | TD_FIELD_NULLABLE | TD_FIELD_SORT |
+                                           TD_FIELD_DATE_RANGE, 0, NULL, NULL, 0, 0 },
+  { "duration_minutes",  TD_FIELD_INT,     TD_FIELD_WRITABLE | TD_FIELD_NULLABLE, 0, NULL, NULL,
+                                           1, 24 * 60 },
+  { "rating",            TD_FIELD_INT,     TD_FIELD_NULLABLE | TD_FIELD_FILTER, 0, NULL, NULL, 1, 5 },
+  { "rating_comment",    TD_FIELD_TEXT,    TD_FIELD_NULLABLE, TD_CASES_COMMENT_MAX, NULL, NULL, 0, 0 },
+  { "created_by",        TD_FIELD_REF,     TD_FIELD_FILTER | TD_FIELD_NULLABLE, 0, NULL,
+                                           &td_resource_employees, 0, 0 },
+};
+
+const TdResourceDef td_resource_video_sessions = {
+  .collection = "video-sessions",
+  .table = "video_sessions",
+  .type = "video_session",
+  .perm_view = TD_PERM_CASES_VIEW,
+  .perm_create = TD_PERM_CASES_CREATE,
+  .perm_edit = TD_PERM_CASES_EDIT,
+  .perm_delete = TD_PERM_CASES_DELETE,
+  .isolate_by = TD_ISOLATE_VIA_DEVICE,
+  .customer_scope = TD_CUSTOMER_VIA_DEVICE,
+  .fields = session_fields,
+  .n_fields = G_N_ELEMENTS (session_fields),
+  .default_sort = "-updated_at",
+  .created_by_column = "created_by",
+  .is_responsible = session_is_responsible,
+  .before_create = session_before_create,
+  .before_update = session_before_update,
+};
+
+/* POST /video-sessions/{id}/rating {"stars": 1–5, "comment"}: by a customer user of the
+ * session's company; closes a done session. */
+TdApiResponse *
+td_api_video_sessions_rate (TdApiCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) session = NULL;
+  g_autoptr(JsonObject) changes = NULL;
+  g_autoptr(JsonObject) updated = NULL;
+  g_autoptr(JsonObject) modules = NULL;
+  g_autoptr(TdDbTransaction) transaction = NULL;
+  g_autofree char *customer_id = NULL;
+  g_autofree char *template_id = NULL;
+  TdApiResponse *response = NULL;
+  const char *comment = NULL;
+  gboolean rating_on = TRUE;
+  gint64 stars = 0;
+
+  transaction = td_db_transaction_begin (call->db, &error);
+  if (transaction == NULL)
+    return td_cases_commit_error (error);
+
+  session = td_resource_load (call, &td_resource_video_sessions,
+                              td_cases_route_param (call, "id"), &response);
+  if (session == NULL)
+    return response;
+  if (!td_cases_is_customer (call))
+    return td_api_response_new_error (403, "forbidden",
+                                      "Only the customer's users rate a video session", NULL);
+
+  /* The body is read only once the caller may rate this session at all: 404 and 403 come
+   * first, so that nobody learns from a validation error what they cannot reach. */
+  body = td_cases_read_rating (call, &stars, &comment, &response);
+  if (body == NULL)
+    return response;
+
+  td_cases_device_info (call->db, td_cases_org_id (call), td_json_get_string (session, "device_id"),
+                        &customer_id, &template_id, NULL);
+  modules = td_cases_template_modules (call->db, td_cases_org_id (call), template_id, NULL,
+                                       &rating_on);
+  if (!rating_on)
+    return td_api_response_new_error (409, "ratings_disabled",
+                                      "Ratings are off for this device's video sessions", NULL);
+  if (!JSON_NODE_HOLDS_NULL (json_object_get_member (session, "rating")))
+    return td_resource_conflict ("The video session has already been rated");
+  if (g_strcmp0 (td_json_get_string (session, "status"), "done") != 0)
+    return td_api_response_new_error (409, "invalid_transition",
+                                      "Only a done video session can be rated; allowed from: done",
+                                      "status");
+
+  changes = json_object_new ();
+  json_object_set_int_member (changes, "rating", stars);
+  if (comment != NULL)
+    json_object_set_string_member (changes, "rating_comment", comment);
+  json_object_set_string_member (changes, "status", "closed");
+
+  td_cases_system_write_begin ();
+  updated = td_resource_write (call, &td_resource_video_sessions, td_json_get_string (session, "id"),
+                               changes, 0, &response);
+  td_cases_system_write_end ();
+  if (updated == NULL)
+    return response;
+
+  if (!td_db_transaction_commit (transaction, &error))
+    return td_cases_commit_error (error);
+  return td_cases_respond_row (call, &td_resource_video_sessions, 200, updated);
+}
