@@ -9,6 +9,10 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "td-migrations.h"
+#include "td-seed-demo.h"
+#include "td-test-server.h"
+
 SoupSession *
 td_test_session_new (void)
 {
@@ -225,22 +229,45 @@ td_test_make_tmp_dir (void)
   return dir;
 }
 
-/* Removes @path and the files in it (the tests create no subdirectories). */
+/* Removes @path and everything below it. */
 void
 td_test_remove_dir (const char *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
+  td_test_remove_tree (path);
 }
 
+/* An API in process over a fresh database in a temporary directory, migrated and seeded
+ * with the demo data: what the in-process tests of every area start from. */
+TdTestDemoApi *
+td_test_demo_api_new (const char *db_name)
+{
+  TdTestDemoApi *demo = g_new0 (TdTestDemoApi, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  TdDb *db;
+
+  demo->dir = td_test_make_tmp_dir ();
+  path = g_build_filename (demo->dir, db_name, NULL);
+  demo->pool = td_db_pool_new (path);
+  db = td_db_pool_acquire (demo->pool, &error);
+  g_assert_no_error (error);
+  g_assert_true (td_migrations_apply (db, &error));
+  g_assert_true (td_seed_demo (db, NULL, &error));
+  g_assert_no_error (error);
+  td_db_pool_release (demo->pool, db);
+  demo->api = td_api_new (demo->pool);
+  return demo;
+}
+
+void
+td_test_demo_api_free (TdTestDemoApi *demo)
+{
+  if (demo == NULL)
+    return;
+
+  td_api_free (demo->api);
+  td_db_pool_free (demo->pool);
+  td_test_remove_dir (demo->dir);
+  g_free (demo->dir);
+  g_free (demo);
+}

@@ -7,6 +7,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "td-api.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -44,6 +46,16 @@ guint           td_test_raw_request          (const char     *base_url,
 
 char           *td_test_make_tmp_dir         (void);
 void            td_test_remove_dir           (const char     *path);
+
+typedef struct
+{
+  char     *dir;
+  TdDbPool *pool;
+  TdApi    *api;
+} TdTestDemoApi;
+
+TdTestDemoApi  *td_test_demo_api_new         (const char     *db_name);
+void            td_test_demo_api_free        (TdTestDemoApi  *demo);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdTestResponse, td_test_response_free)
 

@@ -19,6 +19,7 @@
 static char *dir;
 static TdDbPool *pool;
 static TdApi *api;
+static TdTestDemoApi *demo;
 
 static TdApiResponse *
 dispatch (const char *method,
@@ -227,23 +228,14 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  TdDb *db;
   int result;
 
   g_test_init (&argc, &argv, NULL);
 
-  dir = td_test_make_tmp_dir ();
-  path = g_build_filename (dir, "dispatch.db", NULL);
-  pool = td_db_pool_new (path);
-  db = td_db_pool_acquire (pool, &error);
-  g_assert_no_error (error);
-  g_assert_true (td_migrations_apply (db, &error));
-  g_assert_true (td_seed_demo (db, NULL, &error));
-  g_assert_no_error (error);
-  td_db_pool_release (pool, db);
-  api = td_api_new (pool);
+  demo = td_test_demo_api_new ("dispatch.db");
+  dir = demo->dir;
+  pool = demo->pool;
+  api = demo->api;
 
   g_test_add_func ("/server/api/health", test_health);
   g_test_add_func ("/server/api/login-me-logout", test_login_me_logout);
@@ -255,9 +247,6 @@ main (int    argc,
 
   result = g_test_run ();
 
-  td_api_free (api);
-  td_db_pool_free (pool);
-  td_test_remove_dir (dir);
-  g_free (dir);
+  td_test_demo_api_free (demo);
   return result;
 }

@@ -22,6 +22,7 @@
 static char *dir;
 static TdDbPool *pool;
 static TdApi *api;
+static TdTestDemoApi *demo;
 
 static char *admin;          /* admin@acme.test */
 static char *moderator;      /* moderator@acme.test */
@@ -1164,48 +1165,18 @@ test_attachments (void)
   }
 }
 
-/* td_test_remove_dir() is one level deep; attachments live two levels below. */
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) handle = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (handle == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  TdDb *db;
   int result;
 
   g_test_init (&argc, &argv, NULL);
 
-  dir = td_test_make_tmp_dir ();
-  path = g_build_filename (dir, "cases.db", NULL);
-  pool = td_db_pool_new (path);
-  db = td_db_pool_acquire (pool, &error);
-  g_assert_no_error (error);
-  g_assert_true (td_migrations_apply (db, &error));
-  g_assert_true (td_seed_demo (db, NULL, &error));
-  g_assert_no_error (error);
-  td_db_pool_release (pool, db);
-  api = td_api_new (pool);
+  demo = td_test_demo_api_new ("cases.db");
+  dir = demo->dir;
+  pool = demo->pool;
+  api = demo->api;
 
   admin = login ("admin@acme.test");
   moderator = login ("moderator@acme.test");
@@ -1252,9 +1223,6 @@ main (int    argc,
   g_free (globex_device);
   g_free (initech_ticket);
   g_free (umbrella_ticket);
-  td_api_free (api);
-  td_db_pool_free (pool);
-  remove_tree (dir);
-  g_free (dir);
+  td_test_demo_api_free (demo);
   return result;
 }
