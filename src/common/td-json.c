@@ -57,6 +57,44 @@ td_json_check_depth (const char *data,
   return TRUE;
 }
 
+/* json-glib decodes an escaped lone surrogate ("\ud800x") into bytes that are not UTF-8
+ * and accepts the document; such strings must never be stored or sent back. The depth has
+ * been checked before, so the recursion is bounded. */
+static gboolean
+node_strings_valid (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          if (!g_utf8_validate (name, -1, NULL) || !node_strings_valid (member))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          if (!node_strings_valid (json_array_get_element (array, i)))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_VALUE:
+      return json_node_get_value_type (node) != G_TYPE_STRING ||
+             g_utf8_validate (json_node_get_string (node), -1, NULL);
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
+}
+
 JsonNode *
 td_json_parse (const char  *data,
                gsize        length,
@@ -90,8 +128,12 @@ td_json_parse (const char  *data,
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
     {
+      /* json-glib quotes the offending input, which may decode to invalid UTF-8 (lone
+       * surrogates): the message goes into a JSON response, so it must be valid. */
+      g_autofree char *message = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, TD_COMMON_ERROR, TD_COMMON_ERROR_INVALID_JSON,
-                   "Malformed JSON: %s", local_error->message);
+                   "Malformed JSON: %s", message);
       return NULL;
     }
 
@@ -100,6 +142,13 @@ td_json_parse (const char  *data,
     {
       g_set_error_literal (error, TD_COMMON_ERROR, TD_COMMON_ERROR_INVALID_JSON,
                            "The body holds no JSON value");
+      return NULL;
+    }
+
+  if (!node_strings_valid (root))
+    {
+      g_set_error_literal (error, TD_COMMON_ERROR, TD_COMMON_ERROR_INVALID_JSON,
+                           "Malformed JSON: a string holds an unpaired surrogate");
       return NULL;
     }
 
