@@ -53,10 +53,13 @@ typedef struct
   gboolean           gone;      /* the client went away while the message was paused */
 } TdHttpJob;
 
-/* Body bytes seen so far on a request, for bodies without Content-Length. */
+/* The body limit of a request's route (decided when its headers arrive) and the body bytes
+ * seen so far, for bodies without Content-Length. */
 typedef struct
 {
-  goffset received;
+  TdHttpServer *server;
+  gsize         limit;
+  goffset       received;
 } TdHttpBodyCount;
 
 static void
@@ -239,20 +242,15 @@ handle_request_cb (SoupServer        *soup,
   g_thread_pool_push (pool, job, NULL);
 }
 
-static TdApiResponse *
-too_large_response (void)
-{
-  return td_api_response_new_error (413, "payload_too_large",
-                                    "The request body is larger than 1 MiB", NULL);
-}
-
 static void
-reject_too_large (SoupServerMessage *msg)
+reject_too_large (SoupServerMessage *msg,
+                  gsize              limit)
 {
-  g_autoptr(TdApiResponse) response = too_large_response ();
+  g_autoptr(TdApiResponse) response = td_api_too_large_error (limit);
+  GUri *uri = soup_server_message_get_uri (msg);
 
-  g_debug ("%s %s → 413 (body over the limit)", soup_server_message_get_method (msg),
-           g_uri_get_path (soup_server_message_get_uri (msg)));
+  g_debug ("%s %s → 413 (body over the limit of %" G_GSIZE_FORMAT " bytes)",
+           soup_server_message_get_method (msg), uri != NULL ? g_uri_get_path (uri) : "?", limit);
   td_http_reject_and_close (msg, response);
 }
 
@@ -265,26 +263,32 @@ got_chunk_cb (SoupServerMessage *msg,
   TdHttpBodyCount *count = user_data;
 
   count->received += (goffset) g_bytes_get_size (chunk);
-  if (count->received > TD_API_MAX_BODY_BYTES)
+  if (count->received > (goffset) count->limit)
     {
       g_signal_handlers_disconnect_by_func (msg, got_chunk_cb, user_data);
-      reject_too_large (msg);
+      reject_too_large (msg, count->limit);
     }
 }
 
-/* Refuses an announced oversized body before a byte of it is read. */
+/* Decides the body limit from the route (a raw upload takes more than a JSON body) and
+ * refuses an announced oversized body before a byte of it is read. SoupServer's own
+ * got-headers handler runs first, so the path is already decoded as handlers will see it. */
 static void
 got_headers_cb (SoupServerMessage *msg,
                 gpointer           user_data)
 {
+  TdHttpBodyCount *count = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  count->limit = td_api_body_limit (count->server->api, soup_server_message_get_method (msg),
+                                    uri != NULL ? g_uri_get_path (uri) : NULL);
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > TD_API_MAX_BODY_BYTES)
+      soup_message_headers_get_content_length (headers) > (goffset) count->limit)
     {
-      g_signal_handlers_disconnect_matched (msg, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
-                                            got_chunk_cb, NULL);
-      reject_too_large (msg);
+      g_signal_handlers_disconnect_by_func (msg, got_chunk_cb, count);
+      reject_too_large (msg, count->limit);
     }
 }
 
@@ -295,8 +299,11 @@ request_started_cb (SoupServer        *soup,
 {
   TdHttpBodyCount *count = g_new0 (TdHttpBodyCount, 1);
 
+  /* The smallest limit until the route is known. */
+  count->server = user_data;
+  count->limit = TD_API_MAX_BODY_BYTES;
   g_object_set_data_full (G_OBJECT (msg), "td-body-count", count, g_free);
-  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), NULL);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), count);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), count);
 }
 

@@ -8,9 +8,10 @@
  * uploader sees it; POST /tickets/{id}/messages {"attachment_ids"} makes it part of the
  * ticket's thread, and from then on whoever sees the ticket may download it.
  *
- * The limit of the type is 10 MiB, but the API's body limit (1 MiB, td_api_dispatch and the
- * HTTP layer, shared code) applies to this route too: larger uploads need that limit lifted
- * per route first.
+ * An attachment is at most 10 MiB. The upload route is flagged TD_ROUTE_UPLOAD, so the HTTP
+ * layer (when the headers arrive) and td_api_dispatch() let its body grow to
+ * TD_API_MAX_UPLOAD_BYTES instead of the API's 1 MiB; the handler checks the size again
+ * itself, so the type's limit holds whatever the transport allows.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -28,8 +29,10 @@
 #include "td-random.h"
 #include "td-time.h"
 
-#define ATTACHMENT_MAX_BYTES   (10 * 1024 * 1024)
+#define ATTACHMENT_MAX_BYTES   TD_API_MAX_UPLOAD_BYTES
 #define FILE_NAME_MAX          255
+
+G_STATIC_ASSERT (ATTACHMENT_MAX_BYTES == 10 * 1024 * 1024);
 
 /* Static strings: a response's content_type must outlive it. */
 static const char * const allowed_types[] = {

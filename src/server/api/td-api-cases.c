@@ -456,8 +456,9 @@ static const TdApiRoute cases_routes[] = {
   { "DELETE", CASE_PATH ("tickets/{id}/video-sessions/{video_session_id}"),
                                                     td_api_tickets_video_unlink,    0, NULL },
 
-  /* Raw uploads (the API's 1 MiB body limit applies); then attached to a message. */
-  { "POST",   CASE_PATH ("attachments"),              td_api_attachments_upload,  0, NULL },
+  /* Raw uploads (up to TD_API_MAX_UPLOAD_BYTES); then attached to a message. */
+  { "POST",   CASE_PATH ("attachments"),              td_api_attachments_upload,
+    TD_ROUTE_UPLOAD, NULL },
   { "GET",    CASE_PATH ("attachments/{id}"),         td_api_attachments_get,     0, NULL },
   { "GET",    CASE_PATH ("attachments/{id}/content"), td_api_attachments_content, 0, NULL },
 

@@ -17,6 +17,7 @@ typedef enum
 {
   TD_ROUTE_PUBLIC = 1 << 0,  /* no bearer token needed; every other route requires one */
   TD_ROUTE_SLOW   = 1 << 1,  /* runs argon2id: the small pool */
+  TD_ROUTE_UPLOAD = 1 << 2,  /* takes a raw file: body up to TD_API_MAX_UPLOAD_BYTES */
 } TdRouteFlags;
 
 struct _TdApiRoute

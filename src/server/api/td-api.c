@@ -46,49 +46,65 @@ td_api_free (TdApi *api)
   g_free (api);
 }
 
+/* The end of the path segment that starts at @segment: the next '/' or the final NUL. */
+static const char *
+segment_end (const char *segment)
+{
+  while (*segment != '\0' && *segment != '/')
+    segment++;
+  return segment;
+}
+
 /* Matches @path against @pattern segment by segment; {name} segments match any non-empty
- * segment and are collected into @params (may be NULL). */
+ * segment and are collected into @params (may be NULL). Allocates nothing unless it fills
+ * @params: it runs for every route on every request, once on the server's main context. */
 static gboolean
 match_path (const char *pattern,
             const char *path,
             GHashTable *params)
 {
-  g_auto(GStrv) want = g_strsplit (pattern, "/", -1);
-  g_auto(GStrv) have = g_strsplit (path, "/", -1);
-  guint n = g_strv_length (want);
+  const char *want = pattern;
+  const char *have = path;
 
-  if (n != g_strv_length (have))
-    return FALSE;
-
-  for (guint i = 0; i < n; i++)
+  for (;;)
     {
-      gsize length = strlen (want[i]);
+      const char *want_end = segment_end (want);
+      const char *have_end = segment_end (have);
+      gsize want_length = (gsize) (want_end - want);
+      gsize have_length = (gsize) (have_end - have);
 
-      if (length > 2 && want[i][0] == '{' && want[i][length - 1] == '}')
+      if (want_length > 2 && want[0] == '{' && want[want_length - 1] == '}')
         {
-          if (have[i][0] == '\0')
+          if (have_length == 0)
             return FALSE;
           if (params != NULL)
-            g_hash_table_insert (params, g_strndup (want[i] + 1, length - 2), g_strdup (have[i]));
+            g_hash_table_insert (params, g_strndup (want + 1, want_length - 2),
+                                 g_strndup (have, have_length));
         }
-      else if (!g_str_equal (want[i], have[i]))
+      else if (want_length != have_length || memcmp (want, have, want_length) != 0)
         return FALSE;
-    }
 
-  return TRUE;
+      /* Both must run out of segments together. */
+      if (*want_end == '\0' || *have_end == '\0')
+        return *want_end == *have_end;
+
+      want = want_end + 1;
+      have = have_end + 1;
+    }
 }
 
-/* The route for @request, or NULL with *@out_allow listing the methods the path does
- * support (NULL when the path is unknown altogether). */
+/* The route for @method and @path, or NULL with *@out_allow listing the methods the path
+ * does support (NULL when the path is unknown altogether). */
 static const TdApiRoute *
-find_route (const TdApiRequest  *request,
-            GHashTable          *params,
-            char               **out_allow)
+find_route (const char  *method,
+            const char  *path,
+            GHashTable  *params,
+            char       **out_allow)
 {
   g_autoptr(GString) allow = NULL;
 
   *out_allow = NULL;
-  if (request->path == NULL || request->method == NULL)
+  if (path == NULL || method == NULL)
     return NULL;
 
   for (guint t = 0; t < G_N_ELEMENTS (route_tables); t++)
@@ -96,13 +112,13 @@ find_route (const TdApiRequest  *request,
       {
         const TdApiRoute *route = &route_tables[t]->routes[i];
 
-        if (!match_path (route->pattern, request->path, NULL))
+        if (!match_path (route->pattern, path, NULL))
           continue;
 
-        if (g_str_equal (route->method, request->method))
+        if (g_str_equal (route->method, method))
           {
             if (params != NULL)
-              match_path (route->pattern, request->path, params);
+              match_path (route->pattern, path, params);
             return route;
           }
 
@@ -122,9 +138,44 @@ td_api_classify (TdApi              *api,
                  const TdApiRequest *request)
 {
   g_autofree char *allow = NULL;
-  const TdApiRoute *route = find_route (request, NULL, &allow);
+  const TdApiRoute *route = find_route (request->method, request->path, NULL, &allow);
 
   return route != NULL && (route->flags & TD_ROUTE_SLOW) ? TD_API_COST_SLOW : TD_API_COST_NORMAL;
+}
+
+static gsize
+route_body_limit (const TdApiRoute *route)
+{
+  return route != NULL && (route->flags & TD_ROUTE_UPLOAD) ? TD_API_MAX_UPLOAD_BYTES
+                                                           : TD_API_MAX_BODY_BYTES;
+}
+
+/* The largest request body the route for @method and @path takes: TD_API_MAX_UPLOAD_BYTES
+ * for upload routes, TD_API_MAX_BODY_BYTES for every other route and for requests that
+ * match no route. Cheap and thread-safe: the HTTP layer asks when the headers arrive,
+ * before it reads a byte of the body. */
+gsize
+td_api_body_limit (TdApi      *api,
+                   const char *method,
+                   const char *path)
+{
+  g_autofree char *allow = NULL;
+
+  return route_body_limit (find_route (method, path, NULL, &allow));
+}
+
+/* The 413 for a body over @limit bytes. */
+TdApiResponse *
+td_api_too_large_error (gsize limit)
+{
+  g_autofree char *message = NULL;
+
+  if (limit % (1024 * 1024) == 0)
+    message = g_strdup_printf ("The request body is larger than %" G_GSIZE_FORMAT " MiB",
+                               limit / (1024 * 1024));
+  else
+    message = g_strdup_printf ("The request body is larger than %" G_GSIZE_FORMAT " bytes", limit);
+  return td_api_response_new_error (413, "payload_too_large", message, NULL);
 }
 
 void
@@ -287,7 +338,7 @@ td_api_dispatch (TdApi              *api,
 
   g_return_val_if_fail (api != NULL && request != NULL, NULL);
 
-  route = find_route (request, params, &allow);
+  route = find_route (request->method, request->path, params, &allow);
   if (route == NULL && allow != NULL)
     {
       response = td_api_response_new_error (405, "method_not_allowed",
@@ -296,9 +347,8 @@ td_api_dispatch (TdApi              *api,
     }
   else if (route == NULL)
     response = td_api_response_new_error (404, "not_found", "No such resource", NULL);
-  else if (g_bytes_get_size (request->body) > TD_API_MAX_BODY_BYTES)
-    response = td_api_response_new_error (413, "payload_too_large",
-                                          "The request body is larger than 1 MiB", NULL);
+  else if (g_bytes_get_size (request->body) > route_body_limit (route))
+    response = td_api_too_large_error (route_body_limit (route));
   else
     response = run_route (api, route, request, params);
 

@@ -2,7 +2,8 @@
  *
  * td_api_dispatch() takes a plain request and returns a plain response; it blocks (database,
  * argon2id), so the HTTP layer calls it from worker threads. td_api_classify() tells the
- * caller which pool a request belongs in before any work is done.
+ * caller which pool a request belongs in before any work is done, and td_api_body_limit()
+ * how large a body it may read for a request whose headers have just arrived.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,8 +15,11 @@
 
 G_BEGIN_DECLS
 
-#define TD_API_BASE_PATH      "/api/v1"
-#define TD_API_MAX_BODY_BYTES (1024 * 1024)
+#define TD_API_BASE_PATH        "/api/v1"
+/* Request body limits: every route takes up to TD_API_MAX_BODY_BYTES, routes flagged
+ * TD_ROUTE_UPLOAD (raw file uploads) up to TD_API_MAX_UPLOAD_BYTES. */
+#define TD_API_MAX_BODY_BYTES   (1024 * 1024)
+#define TD_API_MAX_UPLOAD_BYTES (10 * 1024 * 1024)
 
 typedef enum
 {
@@ -25,12 +29,16 @@ typedef enum
 
 typedef struct _TdApi TdApi;
 
-TdApi         *td_api_new      (TdDbPool           *pool);
-void           td_api_free     (TdApi              *api);
-TdApiCost      td_api_classify (TdApi              *api,
-                                const TdApiRequest *request);
-TdApiResponse *td_api_dispatch (TdApi              *api,
-                                const TdApiRequest *request);
+TdApi         *td_api_new             (TdDbPool           *pool);
+void           td_api_free            (TdApi              *api);
+TdApiCost      td_api_classify        (TdApi              *api,
+                                       const TdApiRequest *request);
+gsize          td_api_body_limit      (TdApi              *api,
+                                       const char         *method,
+                                       const char         *path);
+TdApiResponse *td_api_dispatch        (TdApi              *api,
+                                       const TdApiRequest *request);
+TdApiResponse *td_api_too_large_error (gsize               limit);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdApi, td_api_free)
 
