@@ -135,4 +135,8 @@ JsonObject    *td_cases_read_rating (TdApiCall      *call,
                                     const char    **out_comment,
                                     TdApiResponse **out_error);
 
+TdApiResponse *td_cases_rate        (TdApiCall            *call,
+                                    const TdResourceDef  *def,
+                                    const char           *noun);
+
 G_END_DECLS

@@ -433,6 +433,94 @@ td_cases_read_rating (TdApiCall      *call,
   return g_steal_pointer (&body);
 }
 
+/* POST …/{id}/rating for tickets and video sessions alike (DOMAIN.md §5): a customer user
+ * of the case's company rates a done case 1–5 once, which closes it, unless the device's
+ * template has ratings off. @noun names the case in messages ("ticket", "video session"). */
+TdApiResponse *
+td_cases_rate (TdApiCall           *call,
+               const TdResourceDef *def,
+               const char          *noun)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) item = NULL;
+  g_autoptr(JsonObject) changes = NULL;
+  g_autoptr(JsonObject) updated = NULL;
+  g_autoptr(JsonObject) modules = NULL;
+  g_autoptr(TdDbTransaction) transaction = NULL;
+  g_autofree char *customer_id = NULL;
+  g_autofree char *template_id = NULL;
+  TdApiResponse *response = NULL;
+  const char *comment = NULL;
+  gint64 stars = 0;
+  gboolean ticket_ratings = TRUE;
+  gboolean video_ratings = TRUE;
+  gboolean rating_on;
+
+  transaction = td_db_transaction_begin (call->db, &error);
+  if (transaction == NULL)
+    return td_cases_commit_error (error);
+
+  item = td_resource_load (call, def, td_cases_route_param (call, "id"), &response);
+  if (item == NULL)
+    return response;
+  if (!td_resource_allows (call, def, TD_PERM_CASES_VIEW, item))
+    return td_resource_forbidden ();
+  if (!td_cases_is_customer (call))
+    {
+      g_autofree char *message = g_strdup_printf ("Only the customer's users rate a %s", noun);
+
+      return td_api_response_new_error (403, "forbidden", message, NULL);
+    }
+
+  /* The body is read only once the caller may rate this case at all: 404 and 403 come
+   * first, so that nobody learns from a validation error what they cannot reach. */
+  body = td_cases_read_rating (call, &stars, &comment, &response);
+  if (body == NULL)
+    return response;
+
+  td_cases_device_info (call->db, td_cases_org_id (call), td_json_get_string (item, "device_id"),
+                        &customer_id, &template_id, NULL);
+  modules = td_cases_template_modules (call->db, td_cases_org_id (call), template_id,
+                                       &ticket_ratings, &video_ratings);
+  rating_on = def == &td_resource_tickets ? ticket_ratings : video_ratings;
+  if (!rating_on)
+    {
+      g_autofree char *message = g_strdup_printf ("Ratings are off for this device's %ss", noun);
+
+      return td_api_response_new_error (409, "ratings_disabled", message, NULL);
+    }
+  if (!JSON_NODE_HOLDS_NULL (json_object_get_member (item, "rating")))
+    {
+      g_autofree char *message = g_strdup_printf ("The %s has already been rated", noun);
+
+      return td_resource_conflict (message);
+    }
+  if (g_strcmp0 (td_json_get_string (item, "status"), "done") != 0)
+    {
+      g_autofree char *message = g_strdup_printf ("Only a done %s can be rated; allowed from: done",
+                                                  noun);
+
+      return td_api_response_new_error (409, "invalid_transition", message, "status");
+    }
+
+  changes = json_object_new ();
+  json_object_set_int_member (changes, "rating", stars);
+  if (comment != NULL)
+    json_object_set_string_member (changes, "rating_comment", comment);
+  json_object_set_string_member (changes, "status", "closed");
+
+  td_cases_system_write_begin ();
+  updated = td_resource_write (call, def, td_json_get_string (item, "id"), changes, 0, &response);
+  td_cases_system_write_end ();
+  if (updated == NULL)
+    return response;
+
+  if (!td_db_transaction_commit (transaction, &error))
+    return td_cases_commit_error (error);
+  return td_cases_respond_row (call, def, 200, updated);
+}
+
 #define CASE_PATH(path) TD_API_BASE_PATH "/" path
 
 static const TdApiRoute cases_routes[] = {

@@ -1242,66 +1242,7 @@ td_api_tickets_withdraw (TdApiCall *call)
 TdApiResponse *
 td_api_tickets_rate (TdApiCall *call)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) body = NULL;
-  g_autoptr(JsonObject) ticket = NULL;
-  g_autoptr(JsonObject) changes = NULL;
-  g_autoptr(JsonObject) updated = NULL;
-  g_autoptr(TdDbTransaction) transaction = NULL;
-  g_autofree char *customer_id = NULL;
-  g_autofree char *template_id = NULL;
-  TdApiResponse *response = NULL;
-  const char *comment = NULL;
-  gint64 stars = 0;
-  gboolean rating_on = TRUE;
-  g_autoptr(JsonObject) modules = NULL;
-
-  transaction = td_db_transaction_begin (call->db, &error);
-  if (transaction == NULL)
-    return td_cases_commit_error (error);
-
-  ticket = load_ticket (call, TD_PERM_CASES_VIEW, &response);
-  if (ticket == NULL)
-    return response;
-  if (!td_cases_is_customer (call))
-    return td_api_response_new_error (403, "forbidden",
-                                      "Only the customer's users rate a ticket", NULL);
-
-  /* The body is read only once the caller may rate this ticket at all: 404 and 403 come
-   * first, so that nobody learns from a validation error what they cannot reach. */
-  body = td_cases_read_rating (call, &stars, &comment, &response);
-  if (body == NULL)
-    return response;
-
-  td_cases_device_info (call->db, td_cases_org_id (call), td_json_get_string (ticket, "device_id"),
-                        &customer_id, &template_id, NULL);
-  modules = td_cases_template_modules (call->db, td_cases_org_id (call), template_id,
-                                       &rating_on, NULL);
-  if (!rating_on)
-    return td_api_response_new_error (409, "ratings_disabled",
-                                      "Ratings are off for this device's tickets", NULL);
-  if (!JSON_NODE_HOLDS_NULL (json_object_get_member (ticket, "rating")))
-    return td_resource_conflict ("The ticket has already been rated");
-  if (g_strcmp0 (td_json_get_string (ticket, "status"), "done") != 0)
-    return td_api_response_new_error (409, "invalid_transition",
-                                      "Only a done ticket can be rated; allowed from: done",
-                                      "status");
-
-  changes = json_object_new ();
-  json_object_set_int_member (changes, "rating", stars);
-  if (comment != NULL)
-    json_object_set_string_member (changes, "rating_comment", comment);
-  json_object_set_string_member (changes, "status", "closed");
-
-  td_cases_system_write_begin ();
-  updated = td_resource_write (call, &td_resource_tickets, td_json_get_string (ticket, "id"),
-                               changes, 0, &response);
-  td_cases_system_write_end ();
-  if (updated == NULL)
-    return response;
-
-  return commit_and_respond (g_steal_pointer (&transaction),
-                             td_cases_respond_row (call, &td_resource_tickets, 200, updated));
+  return td_cases_rate (call, &td_resource_tickets, "ticket");
 }
 
 /* GET /tickets/{id}/video-sessions: the linked video sessions the caller can see. */
