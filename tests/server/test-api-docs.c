@@ -48,7 +48,8 @@ normalize_placeholders (const char *text)
 static gboolean
 is_path_char (char c)
 {
-  return g_ascii_isalnum (c) || strchr ("/_-.{}", c) != NULL;
+  /* strchr() also finds the terminating NUL: check for it first. */
+  return c != '\0' && (g_ascii_isalnum (c) || strchr ("/_-.{}", c) != NULL);
 }
 
 /* Collects "METHOD /path" and "M1/M2 /path" from @text as "METHOD /path" strings. */
