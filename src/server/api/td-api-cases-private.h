@@ -110,10 +110,6 @@ TdApiResponse *td_api_attachments_content     (TdApiCall *call);
 TdApiResponse *td_api_video_sessions_rate     (TdApiCall *call);
 
 /* td-api-tasks.c */
-TdApiResponse *td_api_tasks_list              (TdApiCall *call);
-TdApiResponse *td_api_tasks_get               (TdApiCall *call);
-TdApiResponse *td_api_tasks_create            (TdApiCall *call);
-TdApiResponse *td_api_tasks_update            (TdApiCall *call);
 TdApiResponse *td_api_tasks_step              (TdApiCall *call);
 
 /* Creates the tasks of every task event of @org_id due before @now_usec plus the look-ahead

@@ -555,13 +555,8 @@ static const TdApiRoute cases_routes[] = {
 
   TD_RESOURCE_ROUTES (&td_resource_task_events, "task-events"),
 
-  /* Tasks wrap the engine's handlers: lists materialize due task events first, and every
-   * response carries the derived `overdue`. */
-  { "GET",    CASE_PATH ("tasks"),                  td_api_tasks_list,   0, &td_resource_tasks },
-  { "POST",   CASE_PATH ("tasks"),                  td_api_tasks_create, 0, &td_resource_tasks },
-  { "GET",    CASE_PATH ("tasks/{id}"),             td_api_tasks_get,    0, &td_resource_tasks },
-  { "PATCH",  CASE_PATH ("tasks/{id}"),             td_api_tasks_update, 0, &td_resource_tasks },
-  { "DELETE", CASE_PATH ("tasks/{id}"),             td_resource_delete,  0, &td_resource_tasks },
+  /* Lists create the tasks of due task events first; every task carries `overdue`. */
+  TD_RESOURCE_ROUTES (&td_resource_tasks, "tasks"),
   { "PATCH",  CASE_PATH ("tasks/{id}/steps/{index}"), td_api_tasks_step, 0, &td_resource_tasks },
 };
 

@@ -555,30 +555,6 @@ static const TdFieldDef task_fields[] = {
                                          &td_resource_employees, 0, 0 },
 };
 
-const TdResourceDef td_resource_tasks = {
-  .collection = "tasks",
-  .table = "tasks",
-  .type = "task",
-  .perm_view = TD_PERM_TASKS_VIEW,
-  .perm_create = TD_PERM_TASKS_CREATE,
-  .perm_edit = TD_PERM_TASKS_EDIT,
-  .perm_delete = TD_PERM_TASKS_EDIT,
-  .isolate_by = TD_ISOLATE_VIA_DEVICE,
-  .customer_scope = TD_CUSTOMER_VIA_DEVICE,
-  .fields = task_fields,
-  .n_fields = G_N_ELEMENTS (task_fields),
-  .default_sort = "-updated_at",
-  /* Internal events and tasks are the operator's own planning. */
-  .customer_only_column = "visibility",
-  .customer_only_value = "external",
-  .created_by_column = "created_by",
-  .is_responsible = task_is_responsible,
-  .before_create = task_before_create,
-  .before_update = task_before_update,
-};
-
-/* The derived overdue member */
-
 static void
 add_overdue (JsonObject *task,
              gint64      now_usec)
@@ -592,43 +568,12 @@ add_overdue (JsonObject *task,
                                   due_at != NULL && td_time_parse (due_at, &due) && due < now_usec);
 }
 
-/* @response with overdue added to its task or tasks, headers kept. */
-static TdApiResponse *
-with_overdue (TdApiResponse *response)
+/* The present hook: every response form of a task carries the derived `overdue`. */
+static void
+tasks_present (TdApiCall  *call,
+               JsonObject *task)
 {
-  g_autoptr(JsonNode) node = NULL;
-  TdApiResponse *decorated;
-  JsonObject *body, *target;
-  gint64 now = td_time_now_usec ();
-
-  if (response->status >= 300 || response->body == NULL)
-    return response;
-  node = td_api_response_parse_body (response);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return response;
-
-  body = json_node_get_object (node);
-  if (json_object_has_member (body, "items") &&
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (body, "items")))
-    {
-      JsonArray *items = json_object_get_array_member (body, "items");
-
-      for (guint i = 0; i < json_array_get_length (items); i++)
-        if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (items, i)))
-          add_overdue (json_array_get_object_element (items, i), now);
-    }
-  else
-    {
-      target = body;
-      add_overdue (target, now);
-    }
-
-  decorated = td_api_response_new_json (response->status, node);
-  for (guint i = 0; response->headers != NULL && i + 1 < response->headers->len; i += 2)
-    td_api_response_set_header (decorated, g_ptr_array_index (response->headers, i),
-                                g_ptr_array_index (response->headers, i + 1));
-  td_api_response_free (response);
-  return decorated;
+  add_overdue (task, td_time_now_usec ());
 }
 
 /* Makes due task events' tasks exist before a list shows them. Cheap when nothing is due
@@ -675,34 +620,31 @@ failed:
   g_warning ("Creating due tasks failed: %s", error != NULL ? error->message : "unknown error");
 }
 
-/* GET /tasks */
-TdApiResponse *
-td_api_tasks_list (TdApiCall *call)
-{
-  materialize_lazily (call);
-  return with_overdue (td_resource_list (call));
-}
+const TdResourceDef td_resource_tasks = {
+  .collection = "tasks",
+  .table = "tasks",
+  .type = "task",
+  .perm_view = TD_PERM_TASKS_VIEW,
+  .perm_create = TD_PERM_TASKS_CREATE,
+  .perm_edit = TD_PERM_TASKS_EDIT,
+  .perm_delete = TD_PERM_TASKS_EDIT,
+  .isolate_by = TD_ISOLATE_VIA_DEVICE,
+  .customer_scope = TD_CUSTOMER_VIA_DEVICE,
+  .fields = task_fields,
+  .n_fields = G_N_ELEMENTS (task_fields),
+  .default_sort = "-updated_at",
+  /* Internal events and tasks are the operator's own planning. */
+  .customer_only_column = "visibility",
+  .customer_only_value = "external",
+  .created_by_column = "created_by",
+  .is_responsible = task_is_responsible,
+  .before_create = task_before_create,
+  .before_update = task_before_update,
+  .present = tasks_present,
+  .before_list = materialize_lazily,
+};
 
-/* GET /tasks/{id} */
-TdApiResponse *
-td_api_tasks_get (TdApiCall *call)
-{
-  return with_overdue (td_resource_get (call));
-}
-
-/* POST /tasks */
-TdApiResponse *
-td_api_tasks_create (TdApiCall *call)
-{
-  return with_overdue (td_resource_create (call));
-}
-
-/* PATCH /tasks/{id} */
-TdApiResponse *
-td_api_tasks_update (TdApiCall *call)
-{
-  return with_overdue (td_resource_update (call));
-}
+/* The derived overdue member */
 
 /* PATCH /tasks/{id}/steps/{index} {"completed": true | false}: ticks off one step
  * (tasks.edit; If-Match optional, as the change touches one step only). */
@@ -783,5 +725,5 @@ td_api_tasks_step (TdApiCall *call)
 
   if (!td_db_transaction_commit (transaction, &error))
     return td_cases_commit_error (error);
-  return with_overdue (td_cases_respond_row (call, &td_resource_tasks, 200, updated));
+  return (td_cases_respond_row (call, &td_resource_tasks, 200, updated));
 }

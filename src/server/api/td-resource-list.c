@@ -428,6 +428,9 @@ td_resource_list (TdApiCall *call)
       return td_api_response_new_error (403, "forbidden", message, NULL);
     }
 
+  if (def->before_list != NULL)
+    def->before_list (call);
+
   text = g_hash_table_lookup (query, "limit");
   if (text != NULL &&
       !g_ascii_string_to_unsigned (text, 10, 1, LIST_MAX_LIMIT, &limit, NULL))

@@ -275,6 +275,9 @@ td_resource_present (TdApiCall           *call,
                               node != NULL ? json_node_copy (node) : json_node_new (JSON_NODE_NULL));
     }
 
+  if (def->present != NULL)
+    def->present (call, object);
+
   {
     JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 

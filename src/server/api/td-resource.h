@@ -135,6 +135,14 @@ struct _TdResourceDef
   const char            *customer_only_column;
   const char            *customer_only_value;
 
+  /* Adds derived members to the response form of @object (tasks: overdue). Runs for every
+   * response that carries the object: items, lists, 412 bodies. */
+  void                 (*present)      (TdApiCall  *call,
+                                        JsonObject *object);
+  /* Work a list needs done first (tasks: create the tasks of due task events). Runs after
+   * the permission check, outside any transaction; it must not fail the list. */
+  void                 (*before_list)  (TdApiCall  *call);
+
   TdResourceHook         before_create;  /* defaults, numbering, initial status */
   TdResourceHook         before_update;  /* status machine, cross-field rules */
   TdResourceHook         before_delete;
