@@ -55,6 +55,9 @@ static const struct
   [TD_PERM_LABELS_MANAGE]         = { "labels.manage",         { A, A, A, N, N,   N, N, N } },
   [TD_PERM_BECOME_INDEPENDENT]    = { "organization.become_independent",
                                                                { N, N, N, N, N,   A, N, N } },
+  /* "Send feedback" in the top-bar menu (DOMAIN.md §4: feedback is read by administrators,
+   * who hold company.manage). */
+  [TD_PERM_FEEDBACK_SEND]         = { "feedback.send",         { A, A, A, A, A,   A, A, A } },
 };
 
 #undef N

@@ -20,6 +20,7 @@ td_user_new (void)
 
   user->role = TD_ROLE_INVALID;
   user->departments = g_new0 (char *, 1);
+  user->push_enabled = TRUE;
   return user;
 }
 
@@ -42,6 +43,9 @@ td_user_copy (const TdUser *user)
   copy->customer_id = g_strdup (user->customer_id);
   copy->customer_name = g_strdup (user->customer_name);
   copy->departments = g_strdupv (user->departments);
+  copy->avatar = g_strdup (user->avatar);
+  copy->push_enabled = user->push_enabled;
+  copy->notification_preferences = g_strdup (user->notification_preferences);
   return copy;
 }
 
@@ -61,6 +65,8 @@ td_user_free (TdUser *user)
   g_free (user->customer_id);
   g_free (user->customer_name);
   g_strfreev (user->departments);
+  g_free (user->avatar);
+  g_free (user->notification_preferences);
   g_free (user);
 }
 
@@ -97,6 +103,22 @@ add_strv (JsonBuilder *builder,
   for (guint i = 0; values != NULL && values[i] != NULL; i++)
     json_builder_add_string_value (builder, values[i]);
   json_builder_end_array (builder);
+}
+
+/* The stored notification matrix (JSON object text); anything else reads as {}. */
+static JsonNode *
+preferences_to_json (const char *text)
+{
+  JsonNode *preferences = NULL;
+
+  if (text != NULL)
+    preferences = json_from_string (text, NULL);
+  if (preferences == NULL || !JSON_NODE_HOLDS_OBJECT (preferences))
+    {
+      g_clear_pointer (&preferences, json_node_unref);
+      preferences = json_node_init_object (json_node_alloc (), json_object_new ());
+    }
+  return preferences;
 }
 
 /* The user object of the API: what login, share-login redeem and GET /me return. Modules
@@ -152,6 +174,16 @@ td_user_to_json (const TdUser *user)
   add_strv (builder, "departments", user->departments);
   add_strv (builder, "modules", modules);
   add_strv (builder, "permissions", permissions);
+
+  json_builder_set_member_name (builder, "avatar");
+  if (user->avatar != NULL)
+    json_builder_add_string_value (builder, user->avatar);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "push_enabled");
+  json_builder_add_boolean_value (builder, user->push_enabled);
+  json_builder_set_member_name (builder, "notification_preferences");
+  json_builder_add_value (builder, preferences_to_json (user->notification_preferences));
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -207,6 +239,15 @@ td_user_from_json (JsonObject  *object,
 
   g_strfreev (user->departments);
   user->departments = td_json_get_strv (object, "departments");
+
+  user->avatar = dup_member (object, "avatar");
+  if (json_object_has_member (object, "push_enabled") &&
+      JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "push_enabled")) &&
+      json_node_get_value_type (json_object_get_member (object, "push_enabled")) == G_TYPE_BOOLEAN)
+    user->push_enabled = json_object_get_boolean_member (object, "push_enabled");
+  if (td_json_get_object (object, "notification_preferences") != NULL)
+    user->notification_preferences =
+      json_to_string (json_object_get_member (object, "notification_preferences"), FALSE);
 
   return g_steal_pointer (&user);
 }

@@ -25,6 +25,10 @@ typedef struct
   char        *customer_id;    /* customer login only, else NULL */
   char        *customer_name;
   char       **departments;    /* department ids, never NULL */
+  /* Personal settings (PATCH /api/v1/me); optional in the codec. */
+  char        *avatar;         /* data: URL of a PNG or JPEG, NULL for none */
+  gboolean     push_enabled;   /* desktop notifications; TRUE by default */
+  char        *notification_preferences;  /* JSON object text, NULL for "{}" */
 } TdUser;
 
 GType       td_user_get_type          (void) G_GNUC_CONST;

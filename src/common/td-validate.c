@@ -6,6 +6,7 @@
 
 #include "td-validate.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Deliberately simple: one '@', a non-empty local part, a domain with a dot, no spaces or
@@ -116,4 +117,63 @@ td_validate_server_url (const char  *url,
     }
 
   return TRUE;
+}
+
+static int
+compare_password (const void *key,
+                  const void *element)
+{
+  return strcmp (key, *(const char * const *) element);
+}
+
+/* TRUE when @password, ignoring case, is on the shipped list of common passwords. */
+gboolean
+td_password_is_common (const char *password)
+{
+  g_autofree char *lower = NULL;
+
+  if (password == NULL || !g_utf8_validate (password, -1, NULL))
+    return FALSE;
+
+  lower = g_utf8_strdown (password, -1);
+  return bsearch (lower, td_common_passwords, td_common_passwords_length,
+                  sizeof (td_common_passwords[0]), compare_password) != NULL;
+}
+
+/* The languages of the app (DOMAIN.md §7); "" is the system default. */
+gboolean
+td_validate_language (const char *language)
+{
+  static const char * const languages[] = { "", "en", "de", "fr", "es", "it", "nl", "pl", "ar" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    if (g_strcmp0 (language, languages[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The notification event types of DOMAIN.md §6, the rows of the notification matrix. */
+static const char * const event_types[] = {
+  "case_request",      /* new ticket or video-session request for the responsible group */
+  "offer_received",
+  "assignment",
+  "status_change",
+  "message",           /* new message or public update on a case */
+  "task_due",          /* task due or overdue */
+  "code_event",        /* new scan of a dynamic code, PIN change */
+  "system_alert",
+  "company_activity",  /* customer login: everything about the own company (default on) */
+  NULL,
+};
+
+const char * const *
+td_notification_event_types (void)
+{
+  return event_types;
+}
+
+gboolean
+td_notification_event_type_is_valid (const char *event_type)
+{
+  return event_type != NULL && g_strv_contains (event_types, event_type);
 }

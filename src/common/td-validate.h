@@ -20,4 +20,18 @@ char    *td_normalize_email          (const char *email);
 gboolean td_validate_server_url      (const char *url,
                                       char      **out_normalized);
 
+/* Password policy (ARCHITECTURE.md §4): 8–128 characters (td_validate_password_length())
+ * and not one of the shipped common passwords (td-common-passwords.c), compared
+ * case-insensitively. */
+gboolean td_password_is_common       (const char *password);
+
+/* Personal settings (PATCH /api/v1/me). */
+#define TD_AVATAR_MAX_BYTES          (256 * 1024)  /* decoded PNG or JPEG */
+gboolean td_validate_language        (const char *language);
+gboolean td_notification_event_type_is_valid (const char *event_type);
+const char * const *td_notification_event_types (void);
+
+extern const char * const td_common_passwords[];
+extern const gsize        td_common_passwords_length;
+
 G_END_DECLS

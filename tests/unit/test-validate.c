@@ -54,6 +54,30 @@ test_server_url (void)
     g_assert_false (td_validate_server_url (bad[i], NULL));
 }
 
+static void
+test_password_common (void)
+{
+  g_assert_true (td_password_is_common ("123456"));
+  g_assert_true (td_password_is_common ("Password"));
+  g_assert_true (td_password_is_common ("QWERTY123"));
+  g_assert_true (td_password_is_common ("iloveyou"));
+  g_assert_false (td_password_is_common ("Correct-Horse-7-Battery"));
+  g_assert_false (td_password_is_common (""));
+  g_assert_false (td_password_is_common (NULL));
+}
+
+static void
+test_settings (void)
+{
+  g_assert_true (td_validate_language (""));
+  g_assert_true (td_validate_language ("ar"));
+  g_assert_false (td_validate_language ("EN"));
+  g_assert_false (td_validate_language (NULL));
+  g_assert_true (td_notification_event_type_is_valid ("assignment"));
+  g_assert_false (td_notification_event_type_is_valid ("nope"));
+  g_assert_false (td_notification_event_type_is_valid (NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -63,6 +87,8 @@ main (int   argc,
   g_test_add_func ("/common/validate/email", test_email);
   g_test_add_func ("/common/validate/password-length", test_password_length);
   g_test_add_func ("/common/validate/server-url", test_server_url);
+  g_test_add_func ("/common/validate/password-common", test_password_common);
+  g_test_add_func ("/common/validate/settings", test_settings);
 
   return g_test_run ();
 }
