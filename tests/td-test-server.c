@@ -19,6 +19,7 @@ struct _TdTestServer
   char          *url;
   char          *listen;   /* after the first start: the same port again on restart */
   char          *seed;
+  char          *stderr_path;  /* NULL: inherited */
   GSubprocess   *process;
 };
 
@@ -66,6 +67,8 @@ spawn (TdTestServer *self)
   g_ptr_array_add (argv, NULL);
 
   g_subprocess_launcher_setenv (launcher, "TD_DATA_DIR", self->dir, TRUE);
+  if (self->stderr_path != NULL)
+    g_subprocess_launcher_set_stderr_file_path (launcher, self->stderr_path);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
@@ -91,6 +94,13 @@ spawn (TdTestServer *self)
 TdTestServer *
 td_test_server_start (const char *seed)
 {
+  return td_test_server_start_with_log (seed, NULL);
+}
+
+TdTestServer *
+td_test_server_start_with_log (const char *seed,
+                               const char *stderr_path)
+{
   TdTestServer *self = g_new0 (TdTestServer, 1);
   g_autoptr(GError) error = NULL;
 
@@ -99,6 +109,7 @@ td_test_server_start (const char *seed)
   self->db_path = g_build_filename (self->dir, "twindesk.db", NULL);
   self->listen = g_strdup ("127.0.0.1:0");
   self->seed = g_strdup (seed);
+  self->stderr_path = g_strdup (stderr_path);
 
   spawn (self);
 
@@ -177,5 +188,6 @@ td_test_server_free (TdTestServer *self)
   g_free (self->url);
   g_free (self->listen);
   g_free (self->seed);
+  g_free (self->stderr_path);
   g_free (self);
 }

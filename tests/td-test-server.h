@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 typedef struct _TdTestServer TdTestServer;
 
 TdTestServer *td_test_server_start     (const char   *seed);
+/* Like td_test_server_start(), with the server's standard error written to @stderr_path. */
+TdTestServer *td_test_server_start_with_log (const char *seed,
+                                             const char *stderr_path);
 const char   *td_test_server_get_url   (TdTestServer *server);
 const char   *td_test_server_get_dir   (TdTestServer *server);
 GPid          td_test_server_get_pid   (TdTestServer *server);

@@ -194,6 +194,21 @@ request_from_message (SoupServerMessage *msg,
   request->content_type = dup_header (headers, "Content-Type");
   request->user_agent = dup_header (headers, "User-Agent");
   request->peer = g_strdup (soup_server_message_get_remote_host (msg));
+  request->host = dup_header (headers, "Host");
+  if (request->host == NULL || *request->host == '\0')
+    {
+      GSocketAddress *local = soup_server_message_get_local_address (msg);
+
+      g_clear_pointer (&request->host, g_free);
+      if (G_IS_INET_SOCKET_ADDRESS (local))
+        {
+          GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS (local);
+          g_autofree char *address = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
+
+          request->host = g_strdup_printf (strchr (address, ':') != NULL ? "[%s]:%u" : "%s:%u",
+                                           address, g_inet_socket_address_get_port (inet));
+        }
+    }
   td_api_request_take_body (request,
                             soup_message_body_flatten (soup_server_message_get_request_body (msg)));
   return request;

@@ -66,6 +66,14 @@ static const ActionRoute action_routes[] = {
   { "POST",   "/api/v1/auth/logout",                  NULL,        TD_N_PERMISSIONS },
   { "GET",    "/api/v1/me",                           NULL,        TD_N_PERMISSIONS },
 
+  /* Accounts: the caller's own share-login tokens, sessions, password and settings */
+  { "POST",   "/api/v1/auth/transfer-tokens",         NULL,        TD_N_PERMISSIONS },
+  { "PATCH",  "/api/v1/me",                           NULL,        TD_N_PERMISSIONS },
+  { "POST",   "/api/v1/me/password",                  NULL,        TD_N_PERMISSIONS },
+  { "GET",    "/api/v1/me/sessions",                  NULL,        TD_N_PERMISSIONS },
+  { "POST",   "/api/v1/me/sessions/revoke-others",    NULL,        TD_N_PERMISSIONS },
+  { "DELETE", "/api/v1/me/sessions/{id}",             NULL,        TD_N_PERMISSIONS },
+
   /* Organization */
   { "GET",    "/api/v1/organization",                 NULL,        TD_N_PERMISSIONS, EMPLOYEES_ONLY },
   { "PATCH",  "/api/v1/organization",                 NULL,        TD_PERM_COMPANY_MANAGE, EMPLOYEES_ONLY },
@@ -105,6 +113,10 @@ static const ActionRoute action_routes[] = {
   { "POST",   "/api/v1/attachments",                  NULL,        TD_N_PERMISSIONS },
   { "GET",    "/api/v1/attachments/{id}",             NULL,        TD_N_PERMISSIONS },
   { "GET",    "/api/v1/attachments/{id}/content",     NULL,        TD_N_PERMISSIONS },
+
+  /* Insights */
+  { "GET",    "/api/v1/stats/dashboard",              NULL,        TD_PERM_DASHBOARD_VIEW },
+  { "POST",   "/api/v1/feedback",                     NULL,        TD_PERM_FEEDBACK_SEND },
 
   /* Assets */
   { "POST",   "/api/v1/codes/{id}/pair",              "codes",     TD_PERM_CODES_MANAGE },

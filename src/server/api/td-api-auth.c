@@ -8,30 +8,14 @@
 
 #include "td-api-auth.h"
 
+#include "td-api-accounts.h"
 #include "td-api-health.h"
 #include "td-api-routes.h"
+#include "td-public-transfer.h"
 #include "td-server-error.h"
 #include "td-time.h"
 #include "td-user.h"
 #include "td-validate.h"
-
-static JsonNode *
-login_to_json (const TdAuthLogin *login)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *expires_at = td_time_format (login->expires_usec);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "token");
-  json_builder_add_string_value (builder, login->token);
-  json_builder_set_member_name (builder, "expires_at");
-  json_builder_add_string_value (builder, expires_at);
-  json_builder_set_member_name (builder, "user");
-  json_builder_add_value (builder, td_user_to_json (login->user));
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
-}
 
 /* POST /api/v1/auth/login {"email","password"} → {"token","expires_at","user"}.
  * Shape errors are 400 (they reveal nothing about accounts); everything about the account
@@ -62,16 +46,24 @@ td_api_auth_login (TdApiCall *call)
   if (*password == '\0')
     return td_api_response_new_error (400, "invalid_field", "The password is empty", "password");
 
+  response = td_api_login_throttled (call, normalized);
+  if (response != NULL)
+    return response;
+
   login = td_auth_login (call->db, normalized, password, call->request->user_agent, &error);
   if (login == NULL)
     {
       if (g_error_matches (error, TD_SERVER_ERROR, TD_SERVER_ERROR_INVALID_CREDENTIALS))
-        return td_api_response_new_error (401, "invalid_credentials", "Wrong email or password", NULL);
+        {
+          td_api_login_record (call, normalized, FALSE);
+          return td_api_response_new_error (401, "invalid_credentials", "Wrong email or password", NULL);
+        }
       return td_api_internal_error ("Logging in failed", error);
     }
+  td_api_login_record (call, normalized, TRUE);
 
   g_message ("Login: user %s, session %s", login->user->id, login->session_id);
-  result = login_to_json (login);
+  result = td_api_login_to_json (login);
   return td_api_response_new_json (200, result);
 }
 
@@ -102,6 +94,16 @@ static const TdApiRoute auth_routes[] = {
   { "POST", TD_API_BASE_PATH "/auth/login",  td_api_auth_login,  TD_ROUTE_PUBLIC | TD_ROUTE_SLOW, NULL },
   { "POST", TD_API_BASE_PATH "/auth/logout", td_api_auth_logout, 0, NULL },
   { "GET",  TD_API_BASE_PATH "/me",          td_api_me,          0, NULL },
+
+  /* Accounts (td-api-accounts.c): share login, sessions, password, personal settings. */
+  { "POST",   TD_API_BASE_PATH "/auth/transfer-tokens",        td_api_transfer_create,        0, NULL },
+  { "POST",   TD_API_BASE_PATH "/auth/transfer-tokens/redeem", td_api_transfer_redeem,        TD_ROUTE_PUBLIC, NULL },
+  { "GET",    "/login/transfer",                               td_public_transfer_page,       TD_ROUTE_PUBLIC, NULL },
+  { "PATCH",  TD_API_BASE_PATH "/me",                          td_api_me_update,              0, NULL },
+  { "POST",   TD_API_BASE_PATH "/me/password",                 td_api_password_change,        TD_ROUTE_SLOW, NULL },
+  { "GET",    TD_API_BASE_PATH "/me/sessions",                 td_api_sessions_list,          0, NULL },
+  { "POST",   TD_API_BASE_PATH "/me/sessions/revoke-others",   td_api_sessions_revoke_others, 0, NULL },
+  { "DELETE", TD_API_BASE_PATH "/me/sessions/{id}",            td_api_sessions_revoke,        0, NULL },
 };
 
 const TdApiRouteTable td_api_auth_route_table = { auth_routes, G_N_ELEMENTS (auth_routes) };

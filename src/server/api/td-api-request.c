@@ -60,5 +60,6 @@ td_api_request_free (TdApiRequest *request)
   g_free (request->user_agent);
   g_bytes_unref (request->body);
   g_free (request->peer);
+  g_free (request->host);
   g_free (request);
 }

@@ -23,6 +23,8 @@ typedef struct
   char       *user_agent;
   GBytes     *body;             /* never NULL; empty when there is none */
   char       *peer;             /* the client's address, NULL if unknown */
+  char       *host;             /* the Host header, else the address the server listens on
+                                 * ("HOST:PORT"); untrusted; NULL if unknown */
 } TdApiRequest;
 
 TdApiRequest *td_api_request_new       (const char   *method,

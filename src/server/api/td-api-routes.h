@@ -40,6 +40,7 @@ extern const TdApiRouteTable td_api_auth_route_table;          /* td-api-auth.c 
 extern const TdApiRouteTable td_api_organization_route_table;  /* td-api-organization.c */
 extern const TdApiRouteTable td_api_assets_route_table;        /* td-api-assets.c */
 extern const TdApiRouteTable td_api_cases_route_table;         /* td-api-cases.c */
+extern const TdApiRouteTable td_api_insights_route_table;      /* td-api-insights.c */
 
 typedef void (*TdApiRouteFunc) (const TdApiRoute *route,
                                 gpointer          user_data);

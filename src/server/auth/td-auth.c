@@ -13,6 +13,7 @@
 #include "td-password.h"
 #include "td-random.h"
 #include "td-server-error.h"
+#include "td-store-accounts.h"
 #include "td-store-error.h"
 #include "td-store-sessions.h"
 #include "td-store-users.h"
@@ -75,6 +76,7 @@ td_auth_login (TdDb        *db,
   g_autoptr(TdAuthLogin) login = NULL;
   TdUserRecord *matched = NULL;
   g_autofree char *token_hash = NULL;
+  g_autofree char *device_label = NULL;
   TdSessionNew session = { 0 };
 
   candidates = td_store_users_find_for_login (db, normalized, error);
@@ -115,6 +117,8 @@ td_auth_login (TdDb        *db,
   session.token_hash = token_hash;
   session.issued_by = "password";
   session.user_agent = user_agent;
+  device_label = td_auth_device_label (user_agent);
+  session.device_label = device_label;
   session.now_usec = td_time_now_usec ();
   session.expires_usec = session.now_usec + TD_SESSION_LIFETIME_USEC;
 
@@ -239,4 +243,133 @@ td_auth_logout (TdDb                  *db,
                 GError               **error)
 {
   return td_store_sessions_revoke (db, identity->session_id, td_time_now_usec (), error);
+}
+
+void
+td_auth_transfer_free (TdAuthTransfer *transfer)
+{
+  if (transfer == NULL)
+    return;
+
+  free_secret (transfer->token);
+  g_free (transfer);
+}
+
+/* TD_TRANSFER_TOKEN_LIFETIME_USEC, or less for tests (see td-auth.h). */
+gint64
+td_auth_transfer_lifetime (void)
+{
+  const char *value = g_getenv ("TD_TEST_TRANSFER_TOKEN_TTL");
+  guint64 seconds;
+
+  if (value != NULL && g_ascii_string_to_unsigned (value, 10, 1, 120, &seconds, NULL))
+    return (gint64) seconds * G_USEC_PER_SEC;
+  return TD_TRANSFER_TOKEN_LIFETIME_USEC;
+}
+
+static const char *
+find_first (const char         *user_agent,
+            const char * const *needles,
+            const char * const *names)
+{
+  for (guint i = 0; needles[i] != NULL; i++)
+    if (strstr (user_agent, needles[i]) != NULL)
+      return names[i];
+  return NULL;
+}
+
+/* A short name for the device of a session ("Firefox on Android", "Twindesk on Linux") for
+ * the session list; the full user agent is listed too. */
+char *
+td_auth_device_label (const char *user_agent)
+{
+  static const char * const browsers[] = { "twindesk", "Edg/", "OPR/", "Firefox/", "Chrome/",
+                                            "Safari/", "curl/", "libsoup", NULL };
+  static const char * const browser_names[] = { "Twindesk", "Edge", "Opera", "Firefox", "Chrome",
+                                                "Safari", "curl", "libsoup", NULL };
+  static const char * const systems[] = { "Android", "iPhone", "iPad", "Windows", "Mac OS X",
+                                          "Macintosh", "CrOS", "Linux", NULL };
+  static const char * const system_names[] = { "Android", "iPhone", "iPad", "Windows", "macOS",
+                                                "macOS", "ChromeOS", "Linux", NULL };
+  const char *browser, *system;
+
+  if (user_agent == NULL || *user_agent == '\0' || !g_utf8_validate (user_agent, -1, NULL))
+    return g_strdup ("Unknown device");
+
+  browser = find_first (user_agent, browsers, browser_names);
+  system = find_first (user_agent, systems, system_names);
+
+  if (browser != NULL && system != NULL)
+    return g_strdup_printf ("%s on %s", browser, system);
+  if (browser != NULL || system != NULL)
+    return g_strdup (browser != NULL ? browser : system);
+  return g_utf8_substring (user_agent, 0, MIN (g_utf8_strlen (user_agent, -1), 40));
+}
+
+/* A new share-login token for the caller's session: 256 bits, only its hash stored. */
+TdAuthTransfer *
+td_auth_transfer_create (TdDb                  *db,
+                         const TdAuthIdentity  *identity,
+                         GError               **error)
+{
+  g_autoptr(TdAuthTransfer) transfer = g_new0 (TdAuthTransfer, 1);
+  g_autofree char *token_hash = NULL;
+  gint64 now = td_time_now_usec ();
+
+  transfer->token = td_token_new ();
+  transfer->expires_usec = now + td_auth_transfer_lifetime ();
+  token_hash = td_token_hash (transfer->token);
+
+  if (!td_store_transfer_create (db, identity->user->org_id, identity->user->id,
+                                 identity->session_id, token_hash, now, transfer->expires_usec,
+                                 error))
+    return NULL;
+
+  return g_steal_pointer (&transfer);
+}
+
+/* Redeems a share-login token for a new session ("transfer"). Fails with
+ * TD_SERVER_ERROR_UNAUTHORIZED for every reason the token is not good (one answer). */
+TdAuthLogin *
+td_auth_transfer_redeem (TdDb        *db,
+                         const char  *token,
+                         const char  *user_agent,
+                         GError     **error)
+{
+  g_autoptr(TdAuthLogin) login = NULL;
+  g_autoptr(TdUserRecord) record = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *token_hash = td_token_hash (token);
+  g_autofree char *new_hash = NULL;
+  g_autofree char *device_label = td_auth_device_label (user_agent);
+  g_autofree char *user_id = NULL;
+  TdSessionNew session = { 0 };
+
+  login = g_new0 (TdAuthLogin, 1);
+  login->token = td_token_new ();
+  new_hash = td_token_hash (login->token);
+
+  session.token_hash = new_hash;
+  session.user_agent = user_agent;
+  session.device_label = device_label;
+  session.now_usec = td_time_now_usec ();
+  session.expires_usec = session.now_usec + TD_SESSION_LIFETIME_USEC;
+
+  login->session_id = td_store_transfer_redeem (db, token_hash, &session, &user_id, &local_error);
+  if (login->session_id == NULL)
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        set_unauthorized (error, "The share-login token is unknown, expired or used");
+      return NULL;
+    }
+
+  record = td_store_users_get (db, user_id, error);
+  if (record == NULL)
+    return NULL;
+
+  login->expires_usec = session.expires_usec;
+  login->user = g_steal_pointer (&record->user);
+  return g_steal_pointer (&login);
 }

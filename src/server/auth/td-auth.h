@@ -47,6 +47,28 @@ gboolean        td_auth_logout        (TdDb                  *db,
                                        const TdAuthIdentity  *identity,
                                        GError               **error);
 
+/* Share login (ARCHITECTURE.md §4): a token lives 2 minutes. For tests only, the environment
+ * variable TD_TEST_TRANSFER_TOKEN_TTL (seconds, 1–120) shortens it; it can never lengthen it. */
+#define TD_TRANSFER_TOKEN_LIFETIME_USEC ((gint64) 120 * G_USEC_PER_SEC)
+
+typedef struct
+{
+  char   *token;         /* the secret: only for the creating response, never logged */
+  gint64  expires_usec;
+} TdAuthTransfer;
+
+void            td_auth_transfer_free     (TdAuthTransfer        *transfer);
+gint64          td_auth_transfer_lifetime (void);
+char           *td_auth_device_label      (const char            *user_agent);
+TdAuthTransfer *td_auth_transfer_create   (TdDb                  *db,
+                                           const TdAuthIdentity  *identity,
+                                           GError               **error);
+TdAuthLogin    *td_auth_transfer_redeem   (TdDb                  *db,
+                                           const char            *token,
+                                           const char            *user_agent,
+                                           GError               **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdAuthTransfer, td_auth_transfer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdAuthLogin, td_auth_login_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdAuthIdentity, td_auth_identity_free)
 

@@ -105,6 +105,8 @@ static const TdMigration migrations[] = {
   { 3, "departments, teams, customers, invitations, labels",       td_schema_organization_sql },
   { 4, "templates, devices, codes",                                td_schema_assets_sql },
   { 5, "tickets, video sessions, tasks, notifications, feedback",  td_schema_cases_sql },
+  { 6, "accounts: transfer tokens, login throttling, preferences", td_schema_accounts_sql },
+  { 7, "feedback",                                                 td_schema_insights_sql },
 };
 
 guint

@@ -16,3 +16,5 @@ extern const char td_schema_engine_sql[];        /* 2: td-schema-engine.c */
 extern const char td_schema_organization_sql[];  /* 3: td-schema-organization.c */
 extern const char td_schema_assets_sql[];        /* 4: td-schema-assets.c */
 extern const char td_schema_cases_sql[];         /* 5: td-schema-cases.c */
+extern const char td_schema_accounts_sql[];      /* 6: td-schema-accounts.c */
+extern const char td_schema_insights_sql[];      /* 7: td-schema-insights.c */

@@ -20,7 +20,8 @@
  * A user of a deleted organization or customer does not exist as far as the API goes. */
 #define USER_COLUMNS \
   "e.id, e.email, e.first_name, e.last_name, e.language, e.role, e.org_id, o.name, " \
-  "e.customer_id, c.name, e.status, e.password_hash, e.departments"
+  "e.customer_id, c.name, e.status, e.password_hash, e.departments, e.avatar, " \
+  "e.push_enabled, e.notification_preferences"
 #define USER_FROM \
   " FROM employees e" \
   " JOIN organizations o ON o.id = e.org_id AND o.deleted = 0" \
@@ -114,6 +115,9 @@ row_to_record (TdDbStmt *stmt)
   user->customer_name = td_db_stmt_dup_text (stmt, 9);
   g_strfreev (user->departments);
   user->departments = parse_departments (td_db_stmt_get_text (stmt, 12));
+  user->avatar = td_db_stmt_dup_text (stmt, 13);
+  user->push_enabled = td_db_stmt_get_int64 (stmt, 14) != 0;
+  user->notification_preferences = td_db_stmt_dup_text (stmt, 15);
 
   /* The table stores the wire name; whether it is an employee or a customer role follows
    * from customer_id, exactly as the CHECK constraint of migration 1 states. */
