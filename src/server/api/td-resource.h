@@ -135,6 +135,11 @@ struct _TdResourceDef
   const char            *customer_only_column;
   const char            *customer_only_value;
 
+  /* Rows that belong to one user (notifications): every caller, employee or customer
+   * login, sees only the rows whose @owner_column holds their own id. Part of the scope
+   * predicate. NULL: rows are not per user. */
+  const char            *owner_column;
+
   /* Adds derived members to the response form of @object (tasks: overdue). Runs for every
    * response that carries the object: items, lists, 412 bodies. */
   void                 (*present)      (TdApiCall  *call,

@@ -144,6 +144,12 @@ td_scope_append_sql (TdApiCall           *call,
   g_string_append_printf (sql, " AND %s.org_id = ?", alias);
   g_ptr_array_add (params, g_strdup (call->identity->user->org_id));
 
+  if (def->owner_column != NULL)
+    {
+      g_string_append_printf (sql, " AND %s.\"%s\" = ?", alias, def->owner_column);
+      g_ptr_array_add (params, g_strdup (call->identity->user->id));
+    }
+
   if (td_resource_is_customer (call))
     append_customer_scope (call, def, alias, sql, params);
   else

@@ -107,6 +107,9 @@ static const TdMigration migrations[] = {
   { 5, "tickets, video sessions, tasks, notifications, feedback",  td_schema_cases_sql },
   { 6, "accounts: transfer tokens, login throttling, preferences", td_schema_accounts_sql },
   { 7, "feedback",                                                 td_schema_insights_sql },
+  { 8, "change feed: scope snapshots, retention",                  td_schema_sync_sql },
+  { 9, "notifications",                                            td_schema_notify_sql },
+  { 10, "mail outbox, invitation tokens",                          td_schema_mail_sql },
 };
 
 guint

@@ -18,3 +18,6 @@ extern const char td_schema_assets_sql[];        /* 4: td-schema-assets.c */
 extern const char td_schema_cases_sql[];         /* 5: td-schema-cases.c */
 extern const char td_schema_accounts_sql[];      /* 6: td-schema-accounts.c */
 extern const char td_schema_insights_sql[];      /* 7: td-schema-insights.c */
+extern const char td_schema_sync_sql[];          /* 8: td-schema-sync.c */
+extern const char td_schema_notify_sql[];        /* 9: td-schema-notify.c */
+extern const char td_schema_mail_sql[];          /* 10: td-schema-mail.c */
