@@ -74,6 +74,10 @@ static const ActionRoute action_routes[] = {
   { "POST",   "/api/v1/me/sessions/revoke-others",    NULL,        TD_N_PERMISSIONS },
   { "DELETE", "/api/v1/me/sessions/{id}",             NULL,        TD_N_PERMISSIONS },
 
+  /* Sync: change feed and event stream (scope-filtered; own data only) */
+
+  /* Notifications: the caller's own */
+
   /* Organization */
   { "GET",    "/api/v1/organization",                 NULL,        TD_N_PERMISSIONS, EMPLOYEES_ONLY },
   { "PATCH",  "/api/v1/organization",                 NULL,        TD_PERM_COMPANY_MANAGE, EMPLOYEES_ONLY },
