@@ -110,6 +110,7 @@ static const TdMigration migrations[] = {
   { 8, "change feed: scope snapshots, retention",                  td_schema_sync_sql },
   { 9, "notifications",                                            td_schema_notify_sql },
   { 10, "mail outbox, invitation tokens",                          td_schema_mail_sql },
+  { 11, "organization lifecycle: disabled companies, independence", td_schema_lifecycle_sql },
 };
 
 guint

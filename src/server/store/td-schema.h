@@ -21,3 +21,4 @@ extern const char td_schema_insights_sql[];      /* 7: td-schema-insights.c */
 extern const char td_schema_sync_sql[];          /* 8: td-schema-sync.c */
 extern const char td_schema_notify_sql[];        /* 9: td-schema-notify.c */
 extern const char td_schema_mail_sql[];          /* 10: td-schema-mail.c */
+extern const char td_schema_lifecycle_sql[];     /* 11: td-schema-lifecycle.c */
