@@ -18,6 +18,9 @@
  *    403 without the create permission and 400 with it;
  *  - canaries: strings "canary-…" seeded per company and department never appear in a
  *    response to a caller who may not see the row that holds them;
+ *  - change feed: the initial sync (GET /changes from 0, all pages) holds exactly the rows
+ *    of the collections the caller may view that the oracle says are in scope, and no
+ *    canary of any other row;
  *  - route coverage: a registered route that is neither a collection route nor listed in
  *    action_routes below fails the test, so a new route cannot ship untested.
  *
@@ -75,6 +78,7 @@ static const ActionRoute action_routes[] = {
   { "DELETE", "/api/v1/me/sessions/{id}",             NULL,        TD_N_PERMISSIONS },
 
   /* Sync: change feed and event stream (scope-filtered; own data only) */
+  { "GET",    "/api/v1/changes",                      NULL,        TD_N_PERMISSIONS },
 
   /* Notifications: the caller's own */
 
@@ -831,6 +835,78 @@ visible_set (const Principal *who,
   return visible;
 }
 
+/* The initial sync of the change feed: exactly the visible rows of the viewable collections
+ * (as "table/id"), and no canary of anything else. */
+static void
+check_change_feed (const Principal *who,
+                   TdIsolation      mode,
+                   GHashTable      *visible)
+{
+  g_autoptr(GHashTable) synced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gsize n_defs;
+  const TdResourceDef * const *defs = td_resource_all (&n_defs);
+  gint64 since = 0;
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT
+                                               "&limit=5000", since);
+      g_auto(Answer) answer = call (who, "GET", path, NULL, NULL);
+      g_autoptr(JsonNode) node = NULL;
+      JsonObject *page;
+      JsonArray *changes;
+
+      if (answer.status != 200)
+        g_error ("%s GET %s: %u", who->email, path, answer.status);
+      assert_no_leaked_canary (who, mode, visible, path, answer.body);
+      node = json_from_string (answer.body, NULL);
+      g_assert_nonnull (node);
+      page = json_node_get_object (node);
+      changes = json_object_get_array_member (page, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+          const char *type = json_object_get_string_member (change, "type");
+          const TdResourceDef *def = NULL;
+          g_autofree char *where = NULL;
+
+          for (gsize d = 0; d < n_defs && def == NULL; d++)
+            if (g_str_equal (defs[d]->type, type))
+              def = defs[d];
+          g_assert_nonnull (def);
+          g_assert_cmpstr (json_object_get_string_member (change, "op"), ==, "upsert");
+          where = g_strdup_printf ("%s/%s", def->table, json_object_get_string_member (change, "id"));
+          if (!g_hash_table_contains (visible, where) ||
+              !td_permission_allowed (who->role, def->perm_view))
+            g_error ("%s (isolation %s): the change feed names %s outside their scope",
+                     who->email, td_isolation_to_string (mode), where);
+          g_hash_table_add (synced, g_steal_pointer (&where));
+        }
+      since = json_object_get_int_member (page, "next_since");
+      more = json_object_get_boolean_member (page, "has_more");
+    }
+
+  /* Complete: every visible row of a viewable collection is synced. */
+  for (gsize d = 0; d < n_defs; d++)
+    {
+      g_autoptr(GPtrArray) rows = NULL;
+
+      if (!td_permission_allowed (who->role, defs[d]->perm_view))
+        continue;
+      rows = load_rows (defs[d]);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          Row *row = g_ptr_array_index (rows, i);
+          g_autofree char *where = g_strdup_printf ("%s/%s", defs[d]->table, row->id);
+
+          if (g_hash_table_contains (visible, where) && !g_hash_table_contains (synced, where))
+            g_error ("%s (isolation %s): the change feed misses %s", who->email,
+                     td_isolation_to_string (mode), where);
+        }
+    }
+}
+
 /* Replaces the first {…} of @pattern with @id and the others with an id that exists nowhere. */
 static char *
 fill_pattern (const char *pattern,
@@ -977,6 +1053,7 @@ test_matrix (void)
           for (gsize d = 0; d < n_defs; d++)
             check_collection (who, defs[d], modes[m], visible);
           check_actions (who, modes[m], visible);
+          check_change_feed (who, modes[m], visible);
         }
     }
   set_isolation (TD_ISOLATION_OFF);

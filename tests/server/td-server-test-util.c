@@ -271,3 +271,73 @@ td_test_demo_api_free (TdTestDemoApi *demo)
   g_free (demo->dir);
   g_free (demo);
 }
+
+/* In-process requests through td_api_dispatch() */
+
+TdApiResponse *
+td_test_api_request (TdApi      *api,
+                     const char *method,
+                     const char *path_and_query,
+                     const char *token,
+                     const char *body)
+{
+  g_auto(GStrv) parts = g_strsplit (path_and_query, "?", 2);
+  g_autoptr(TdApiRequest) req = td_api_request_new (method, parts[0]);
+
+  if (parts[1] != NULL)
+    {
+      g_auto(GStrv) pairs = g_strsplit (parts[1], "&", -1);
+
+      for (guint i = 0; pairs[i] != NULL; i++)
+        {
+          g_auto(GStrv) kv = g_strsplit (pairs[i], "=", 2);
+
+          g_hash_table_insert (req->query, g_uri_unescape_string (kv[0], NULL),
+                               g_uri_unescape_string (kv[1] != NULL ? kv[1] : "", NULL));
+        }
+    }
+  if (token != NULL)
+    req->authorization = g_strdup_printf ("Bearer %s", token);
+  if (body != NULL)
+    td_api_request_set_body (req, body, strlen (body));
+  req->user_agent = g_strdup ("twindesk-tests");
+
+  return td_api_dispatch (api, req);
+}
+
+JsonObject *
+td_test_api_expect (TdApi      *api,
+                    guint       status,
+                    const char *method,
+                    const char *path_and_query,
+                    const char *token,
+                    const char *body)
+{
+  g_autoptr(TdApiResponse) response = td_test_api_request (api, method, path_and_query, token,
+                                                           body);
+  g_autoptr(JsonNode) node = NULL;
+
+  if (response->status != status)
+    g_error ("%s %s: expected %u, got %u: %.*s", method, path_and_query, status,
+             response->status,
+             response->body ? (int) g_bytes_get_size (response->body) : 0,
+             response->body ? (const char *) g_bytes_get_data (response->body, NULL) : "");
+  if (response->body == NULL)
+    return NULL;
+  node = td_api_response_parse_body (response);
+  g_assert_nonnull (node);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return json_object_ref (json_node_get_object (node));
+}
+
+char *
+td_test_api_login (TdApi      *api,
+                   const char *email)
+{
+  g_autofree char *body = g_strdup_printf ("{\"email\":\"%s\",\"password\":\"%s\"}", email,
+                                           TD_SEED_DEMO_PASSWORD);
+  g_autoptr(JsonObject) object = td_test_api_expect (api, 200, "POST", "/api/v1/auth/login",
+                                                     NULL, body);
+
+  return g_strdup (json_object_get_string_member (object, "token"));
+}

@@ -57,6 +57,22 @@ typedef struct
 TdTestDemoApi  *td_test_demo_api_new         (const char     *db_name);
 void            td_test_demo_api_free        (TdTestDemoApi  *demo);
 
+/* In process: requests through td_api_dispatch() (demo password for logins). */
+TdApiResponse  *td_test_api_request          (TdApi          *api,
+                                              const char     *method,
+                                              const char     *path_and_query,
+                                              const char     *token,
+                                              const char     *body);
+/* Fails the test unless the answer has @status; returns the JSON body (NULL without). */
+JsonObject     *td_test_api_expect           (TdApi          *api,
+                                              guint           status,
+                                              const char     *method,
+                                              const char     *path_and_query,
+                                              const char     *token,
+                                              const char     *body);
+char           *td_test_api_login            (TdApi          *api,
+                                              const char     *email);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdTestResponse, td_test_response_free)
 
 G_END_DECLS

@@ -25,6 +25,7 @@ static const TdApiRouteTable * const route_tables[] = {
   &td_api_assets_route_table,
   &td_api_cases_route_table,
   &td_api_insights_route_table,
+  &td_api_sync_route_table,
 };
 
 struct _TdApi

@@ -351,38 +351,6 @@ is_managed (const char *name)
   return g_strv_contains (managed_columns, name);
 }
 
-gint64
-td_changes_record (TdDb        *db,
-                   const char  *org_id,
-                   const char  *type,
-                   const char  *id,
-                   const char  *op,
-                   GError     **error)
-{
-  g_autoptr(TdDbStmt) insert = NULL;
-  g_autoptr(TdDbStmt) seq = NULL;
-  g_autofree char *now = td_time_now ();
-
-  g_return_val_if_fail (g_strcmp0 (op, "upsert") == 0 || g_strcmp0 (op, "delete") == 0, 0);
-
-  insert = td_db_prepare (db, "INSERT INTO changes (org_id, type, object_id, op, changed_at) "
-                              "VALUES (?, ?, ?, ?, ?)", error);
-  if (insert == NULL)
-    return 0;
-  td_db_stmt_bind_text (insert, 1, org_id);
-  td_db_stmt_bind_text (insert, 2, type);
-  td_db_stmt_bind_text (insert, 3, id);
-  td_db_stmt_bind_text (insert, 4, op);
-  td_db_stmt_bind_text (insert, 5, now);
-  if (!td_db_stmt_run (insert, error))
-    return 0;
-
-  seq = td_db_prepare (db, "SELECT last_insert_rowid()", error);
-  if (seq == NULL || td_db_stmt_step (seq, error) != TD_DB_STEP_ROW)
-    return 0;
-  return td_db_stmt_get_int64 (seq, 0);
-}
-
 char *
 td_resource_insert (TdDb                 *db,
                     const TdResourceDef  *def,
