@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "td-http-reject.h"
+#include "td-event-hub.h"
 #include "td-server-error.h"
 
 /* Beyond this many waiting requests per pool the server sheds load instead of queueing
@@ -40,6 +41,7 @@ struct _TdHttpServer
   guint         active;         /* jobs queued or running; server context only */
   gboolean      shutting_down;  /* new requests get 503 */
   gboolean      disconnected;   /* connections are closed: no message may be touched */
+  TdEventHub   *events;         /* the WebSocket event stream */
 };
 
 /* A request on its way through a worker thread. */
@@ -131,6 +133,9 @@ complete_job_cb (gpointer user_data)
     }
 
   job->server->active--;
+  /* A write has committed (or failed, which costs one needless look): tell the sockets. */
+  if (!g_str_equal (job->request->method, "GET") && job->server->events != NULL)
+    td_event_hub_kick (job->server->events, TRUE);
   log_request (job->request->method, job->request->path, job->response->status, job->started);
   job_free (job);
   return G_SOURCE_REMOVE;
@@ -348,6 +353,7 @@ td_http_server_new (TdApi   *api,
 
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
   soup_server_add_handler (self->soup, NULL, handle_request_cb, self, NULL);
+  self->events = td_event_hub_new (api, self->soup, self->context);
 
   return g_steal_pointer (&self);
 }
@@ -470,6 +476,7 @@ td_http_server_shutdown (TdHttpServer *self)
   if (self->active > 0)
     g_warning ("Stopping with %u requests unanswered", self->active);
 
+  g_clear_pointer (&self->events, td_event_hub_free);
   self->disconnected = TRUE;
   soup_server_disconnect (self->soup);
 

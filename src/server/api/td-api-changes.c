@@ -37,8 +37,8 @@ typedef struct
   char                *type;
   char                *id;
   gboolean             latest;
-  JsonObject          *before;   /* nullable */
-  JsonObject          *after;    /* nullable */
+  char                *before;   /* scope snapshots (JSON text), nullable; parsed only for */
+  char                *after;    /* objects that are not visible now */
 } FeedRow;
 
 static void
@@ -48,20 +48,19 @@ feed_row_free (gpointer data)
 
   g_free (row->type);
   g_free (row->id);
-  g_clear_pointer (&row->before, json_object_unref);
-  g_clear_pointer (&row->after, json_object_unref);
+  g_free (row->before);
+  g_free (row->after);
   g_free (row);
 }
 
 static JsonObject *
-parse_snapshot (TdDbStmt *stmt,
-                guint     column)
+parse_snapshot (const char *text)
 {
   g_autoptr(JsonNode) node = NULL;
 
-  if (td_db_stmt_is_null (stmt, column))
+  if (text == NULL)
     return NULL;
-  node = json_from_string (td_db_stmt_get_text (stmt, column), NULL);
+  node = json_from_string (text, NULL);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
   return json_object_ref (json_node_get_object (node));
@@ -152,8 +151,8 @@ scan_rows (TdApiCall  *call,
       row->seq = td_db_stmt_get_int64 (stmt, 0);
       row->type = td_db_stmt_dup_text (stmt, 1);
       row->id = td_db_stmt_dup_text (stmt, 2);
-      row->before = parse_snapshot (stmt, 3);
-      row->after = parse_snapshot (stmt, 4);
+      row->before = td_db_stmt_is_null (stmt, 3) ? NULL : td_db_stmt_dup_text (stmt, 3);
+      row->after = td_db_stmt_is_null (stmt, 4) ? NULL : td_db_stmt_dup_text (stmt, 4);
       row->latest = td_db_stmt_get_int64 (stmt, 5) == row->seq;
       g_ptr_array_add (rows, row);
     }
@@ -170,7 +169,7 @@ def_readable (TdApiCall           *call,
 typedef struct
 {
   const TdResourceDef *def;
-  JsonObject          *row;
+  char                *json;  /* the object's response form */
 } Visible;
 
 static void
@@ -178,8 +177,22 @@ visible_free (gpointer data)
 {
   Visible *visible = data;
 
-  json_object_unref (visible->row);
+  g_free (visible->json);
   g_free (visible);
+}
+
+/* The definition's present hook needs the object as a tree (tasks: overdue). */
+static char *
+apply_present_hook (TdApiCall           *call,
+                    const TdResourceDef *def,
+                    const char          *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return g_strdup (json);
+  def->present (call, json_node_get_object (node));
+  return json_to_string (node, FALSE);
 }
 
 static char *
@@ -235,9 +248,19 @@ load_visible (TdApiCall   *call,
       g_autoptr(TdDbStmt) stmt = NULL;
       TdDbStep step;
 
-      td_resource_append_columns (def, "t", sql);
-      g_string_append_printf (sql, " FROM %s t WHERE t.id IN (SELECT value FROM json_each(?))"
-                                   " AND t.deleted = 0", def->table);
+      /* SQLite writes the objects' JSON: a tree per object would cost more than the
+       * query. */
+      g_string_append (sql, " t.id, ");
+      if (!td_resource_append_json_sql (call, def, "t", sql))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       "%s has too many fields for the change feed", def->collection);
+          return FALSE;
+        }
+      /* CROSS JOIN keeps the id list the outer loop: SQLite would otherwise walk the
+       * tenant's rows by the scope's org_id index and test each against the list. */
+      g_string_append_printf (sql, " FROM json_each(?) td_ids CROSS JOIN %s t"
+                                   " WHERE t.id = td_ids.value AND t.deleted = 0", def->table);
       td_resource_params_add_text (params, ids_text);
       td_scope_append_sql (call, def, "t", sql, scope);
       for (guint i = 0; i < scope->len; i++)
@@ -252,9 +275,10 @@ load_visible (TdApiCall   *call,
           Visible *entry = g_new0 (Visible, 1);
 
           entry->def = def;
-          entry->row = td_resource_row_from_stmt (def, stmt);
-          g_hash_table_replace (visible,
-                                visible_key (def->type, td_json_get_string (entry->row, "id")),
+          entry->json = def->present != NULL
+                        ? apply_present_hook (call, def, td_db_stmt_get_text (stmt, 1))
+                        : td_db_stmt_dup_text (stmt, 1);
+          g_hash_table_replace (visible, visible_key (def->type, td_db_stmt_get_text (stmt, 0)),
                                 entry);
         }
       if (step == TD_DB_STEP_ERROR)
@@ -269,39 +293,62 @@ was_visible (TdApiCall *call,
              FeedRow   *row)
 {
   const TdResourceDef * const *defs = td_change_scope_defs_for_type (row->type);
+  g_autoptr(JsonObject) before = parse_snapshot (row->before);
+  g_autoptr(JsonObject) after = parse_snapshot (row->after);
 
   for (guint d = 0; defs != NULL && defs[d] != NULL; d++)
-    if (td_change_scope_visible (call, defs[d], row->before) ||
-        td_change_scope_visible (call, defs[d], row->after))
+    if (td_change_scope_visible (call, defs[d], before) ||
+        td_change_scope_visible (call, defs[d], after))
       return TRUE;
   return FALSE;
 }
 
-static JsonObject *
-change_entry (FeedRow    *row,
-              const char *op)
+/* {"seq":…,"type":…,"id":…,"op":…[,"object":…]}; types and ids are ours (identifiers
+ * and UUIDs), but they are escaped like any string all the same. */
+static void
+append_change (GString    *out,
+               FeedRow    *row,
+               const char *op,
+               const char *object_json)
 {
-  JsonObject *entry = json_object_new ();
+  g_autoptr(JsonNode) type = json_node_init_string (json_node_alloc (), row->type);
+  g_autoptr(JsonNode) id = json_node_init_string (json_node_alloc (), row->id);
+  g_autofree char *type_text = json_to_string (type, FALSE);
+  g_autofree char *id_text = json_to_string (id, FALSE);
 
-  json_object_set_int_member (entry, "seq", row->seq);
-  json_object_set_string_member (entry, "type", row->type);
-  json_object_set_string_member (entry, "id", row->id);
-  json_object_set_string_member (entry, "op", op);
-  return entry;
+  if (out->str[out->len - 1] != '[')
+    g_string_append_c (out, ',');
+  g_string_append_printf (out, "{\"seq\":%" G_GINT64_FORMAT ",\"type\":%s,\"id\":%s,\"op\":\"%s\"",
+                          row->seq, type_text, id_text, op);
+  if (object_json != NULL)
+    {
+      g_string_append (out, ",\"object\":");
+      g_string_append (out, object_json);
+    }
+  g_string_append_c (out, '}');
 }
 
-JsonNode *
+void
+td_changes_page_free (TdChangesPage *page)
+{
+  if (page == NULL)
+    return;
+  if (page->json != NULL)
+    g_string_free (page->json, TRUE);
+  g_clear_pointer (&page->notifications, g_ptr_array_unref);
+  g_free (page);
+}
+
+TdChangesPage *
 td_changes_page (TdApiCall      *call,
                  gint64          since,
                  guint           limit,
                  TdApiResponse **out_error)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) changes = json_array_new ();
   g_autoptr(GHashTable) deleted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(JsonObject) root = json_object_new ();
+  g_autoptr(TdChangesPage) page = g_new0 (TdChangesPage, 1);
   gint64 cursor = since;
-  gboolean has_more = FALSE;
   guint scanned = 0;
 
   g_return_val_if_fail (call != NULL && call->identity != NULL && out_error != NULL, NULL);
@@ -310,6 +357,8 @@ td_changes_page (TdApiCall      *call,
   if (*out_error != NULL)
     return NULL;
 
+  page->json = g_string_new ("{\"changes\":[");
+  page->notifications = g_ptr_array_new_with_free_func (g_free);
   for (;;)
     {
       g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (feed_row_free);
@@ -337,37 +386,39 @@ td_changes_page (TdApiCall      *call,
             {
               if (row->latest)
                 {
-                  JsonObject *entry = change_entry (row, "upsert");
-
-                  json_object_set_member (entry, "object",
-                                          td_resource_present (call, now->def, now->row));
-                  json_array_add_object_element (changes, entry);
+                  append_change (page->json, row, "upsert", now->json);
+                  page->n_changes++;
+                  page->last_change_seq = row->seq;
+                  if (g_str_equal (row->type, "notification"))
+                    g_ptr_array_add (page->notifications, g_strdup (now->json));
                 }
             }
           /* The initial sync has nothing to delete. */
           else if (since > 0 && !g_hash_table_contains (deleted, key) && was_visible (call, row))
             {
-              json_array_add_object_element (changes, change_entry (row, "delete"));
+              append_change (page->json, row, "delete", NULL);
+              page->n_changes++;
+              page->last_change_seq = row->seq;
               g_hash_table_add (deleted, g_steal_pointer (&key));
             }
-          full = json_array_get_length (changes) >= limit;
+          full = page->n_changes >= limit;
         }
 
       if (full || (rows->len == chunk && scanned >= MAX_SCAN))
         {
           /* A full page may have stopped in the middle of the chunk; a long scan leaves
            * the rest for the next request. */
-          has_more = TRUE;
+          page->has_more = TRUE;
           break;
         }
       if (rows->len < chunk)
         break;
     }
 
-  json_object_set_array_member (root, "changes", g_steal_pointer (&changes));
-  json_object_set_int_member (root, "next_since", cursor);
-  json_object_set_boolean_member (root, "has_more", has_more);
-  return json_node_init_object (json_node_alloc (), root);
+  page->next_since = cursor;
+  g_string_append_printf (page->json, "],\"next_since\":%" G_GINT64_FORMAT ",\"has_more\":%s}",
+                          cursor, page->has_more ? "true" : "false");
+  return g_steal_pointer (&page);
 }
 
 static gboolean
@@ -398,7 +449,7 @@ changes_list (TdApiCall *call)
 {
   GHashTable *query = call->request->query;
   TdApiResponse *response = NULL;
-  g_autoptr(JsonNode) page = NULL;
+  g_autoptr(TdChangesPage) page = NULL;
   gint64 since, limit;
 
   if (!parse_int_param (query, "since", 0, G_MAXINT64, 0, &since))
@@ -412,7 +463,10 @@ changes_list (TdApiCall *call)
   page = td_changes_page (call, since, (guint) limit, &response);
   if (page == NULL)
     return response;
-  return td_api_response_new_json (200, page);
+  response = td_api_response_new (200);
+  response->content_type = "application/json";
+  response->body = g_bytes_new (page->json->str, page->json->len);
+  return response;
 }
 
 static const TdApiRoute sync_routes[] = {

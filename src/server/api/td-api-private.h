@@ -37,4 +37,16 @@ gboolean       td_api_get_string_field  (JsonObject     *object,
                                          const char    **out_value,
                                          TdApiResponse **out_error);
 
+/* Runs @func with the call of an authenticated request (database connection, identity,
+ * isolation mode) for the bearer @authorization, as a route handler would get it; for work
+ * outside a request (the event stream). FALSE with TD_SERVER_ERROR_UNAUTHORIZED when the
+ * session is not (or no longer) valid. Blocking: call it on a worker thread. */
+typedef void (*TdApiCallFunc) (TdApiCall *call,
+                               gpointer   user_data);
+gboolean       td_api_run_as            (TdApi          *api,
+                                         const char     *authorization,
+                                         TdApiCallFunc   func,
+                                         gpointer        user_data,
+                                         GError        **error);
+
 G_END_DECLS

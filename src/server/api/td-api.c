@@ -358,3 +358,35 @@ td_api_dispatch (TdApi              *api,
   td_api_response_set_header (response, "Cache-Control", "no-store");
   return response;
 }
+
+gboolean
+td_api_run_as (TdApi          *api,
+               const char     *authorization,
+               TdApiCallFunc   func,
+               gpointer        user_data,
+               GError        **error)
+{
+  g_autoptr(TdAuthIdentity) identity = NULL;
+  TdApiCall call = { 0 };
+  gboolean ok = FALSE;
+  TdDb *db;
+
+  g_return_val_if_fail (api != NULL && func != NULL, FALSE);
+
+  db = td_db_pool_acquire (api->pool, error);
+  if (db == NULL)
+    return FALSE;
+
+  identity = td_auth_authenticate (db, authorization, error);
+  if (identity != NULL && load_isolation (db, identity->user->org_id, &call.isolation, error))
+    {
+      call.api = api;
+      call.db = db;
+      call.identity = identity;
+      func (&call, user_data);
+      ok = TRUE;
+    }
+
+  td_db_pool_release (api->pool, db);
+  return ok;
+}

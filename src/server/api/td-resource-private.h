@@ -29,6 +29,14 @@ void           td_resource_append_columns  (const TdResourceDef  *def,
 /* The row the columns above selected, as the engine's JSON form of an object. */
 JsonObject    *td_resource_row_from_stmt   (const TdResourceDef  *def,
                                             TdDbStmt             *stmt);
+/* Appends an SQL expression that gives the response form of row @alias for the caller as
+ * JSON text (what td_resource_present() gives, without the definition's present hook),
+ * built by SQLite. FALSE (nothing appended) when the definition has too many fields for
+ * one json_object() call. */
+gboolean       td_resource_append_json_sql (TdApiCall            *call,
+                                            const TdResourceDef  *def,
+                                            const char           *alias,
+                                            GString              *sql);
 
 /* The live object @id of @def in @org_id; restricted to the caller's scope when @call is
  * not NULL. NULL without @error when there is none. */

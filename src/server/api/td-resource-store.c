@@ -184,6 +184,59 @@ td_resource_row_from_stmt (const TdResourceDef *def,
   return row;
 }
 
+/* SQLite's default limit on function arguments is 127: 4 common members + 59 fields. */
+#define JSON_SQL_MAX_FIELDS 59
+
+gboolean
+td_resource_append_json_sql (TdApiCall           *call,
+                             const TdResourceDef *def,
+                             const char          *alias,
+                             GString             *sql)
+{
+  gboolean customer = call != NULL && call->identity != NULL && td_resource_is_customer (call);
+
+  if (def->n_fields > JSON_SQL_MAX_FIELDS)
+    return FALSE;
+
+  g_string_append_printf (sql, "json_object('id', %s.id, 'version', %s.version,"
+                               " 'created_at', %s.created_at, 'updated_at', %s.updated_at",
+                          alias, alias, alias, alias);
+  for (gsize i = 0; i < def->n_fields; i++)
+    {
+      const TdFieldDef *field = &def->fields[i];
+
+      if ((field->flags & TD_FIELD_HIDDEN) || (customer && (field->flags & TD_FIELD_STAFF_ONLY)))
+        continue;
+
+      /* Names are identifiers of our own definitions, never input. */
+      g_string_append_printf (sql, ", '%s', ", field->name);
+      switch (field->type)
+        {
+        case TD_FIELD_BOOL:
+          g_string_append_printf (sql, "CASE WHEN %s.%s IS NULL THEN NULL WHEN %s.%s"
+                                       " THEN json('true') ELSE json('false') END",
+                                  alias, field->name, alias, field->name);
+          break;
+        case TD_FIELD_ID_LIST:
+          g_string_append_printf (sql, "json(coalesce(%s.%s, '[]'))", alias, field->name);
+          break;
+        case TD_FIELD_JSON:
+          g_string_append_printf (sql, "json(%s.%s)", alias, field->name);
+          break;
+        case TD_FIELD_TEXT:
+        case TD_FIELD_INT:
+        case TD_FIELD_ENUM:
+        case TD_FIELD_REF:
+        case TD_FIELD_TIME:
+        default:
+          g_string_append_printf (sql, "%s.%s", alias, field->name);
+          break;
+        }
+    }
+  g_string_append (sql, ")");
+  return TRUE;
+}
+
 JsonObject *
 td_resource_read (TdDb                *db,
                   TdApiCall           *call,
