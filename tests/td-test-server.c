@@ -20,6 +20,7 @@ struct _TdTestServer
   char          *listen;   /* after the first start: the same port again on restart */
   char          *seed;
   char          *stderr_path;  /* NULL: inherited */
+  char         **extra_args;   /* NULL or NULL-terminated */
   GSubprocess   *process;
 };
 
@@ -64,6 +65,8 @@ spawn (TdTestServer *self)
       g_ptr_array_add (argv, (char *) "--seed");
       g_ptr_array_add (argv, self->seed);
     }
+  for (guint i = 0; self->extra_args != NULL && self->extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, self->extra_args[i]);
   g_ptr_array_add (argv, NULL);
 
   g_subprocess_launcher_setenv (launcher, "TD_DATA_DIR", self->dir, TRUE);
@@ -97,9 +100,10 @@ td_test_server_start (const char *seed)
   return td_test_server_start_with_log (seed, NULL);
 }
 
-TdTestServer *
-td_test_server_start_with_log (const char *seed,
-                               const char *stderr_path)
+static TdTestServer *
+start (const char         *seed,
+       const char         *stderr_path,
+       const char * const *extra_args)
 {
   TdTestServer *self = g_new0 (TdTestServer, 1);
   g_autoptr(GError) error = NULL;
@@ -110,12 +114,27 @@ td_test_server_start_with_log (const char *seed,
   self->listen = g_strdup ("127.0.0.1:0");
   self->seed = g_strdup (seed);
   self->stderr_path = g_strdup (stderr_path);
+  self->extra_args = g_strdupv ((char **) extra_args);
 
   spawn (self);
 
   /* Seeding happens once; a restart reopens the same database. */
   g_clear_pointer (&self->seed, g_free);
   return self;
+}
+
+TdTestServer *
+td_test_server_start_with_log (const char *seed,
+                               const char *stderr_path)
+{
+  return start (seed, stderr_path, NULL);
+}
+
+TdTestServer *
+td_test_server_start_with_args (const char         *seed,
+                                const char * const *extra_args)
+{
+  return start (seed, NULL, extra_args);
 }
 
 const char *
@@ -189,5 +208,6 @@ td_test_server_free (TdTestServer *self)
   g_free (self->listen);
   g_free (self->seed);
   g_free (self->stderr_path);
+  g_strfreev (self->extra_args);
   g_free (self);
 }

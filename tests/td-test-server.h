@@ -19,6 +19,10 @@ TdTestServer *td_test_server_start     (const char   *seed);
 /* Like td_test_server_start(), with the server's standard error written to @stderr_path. */
 TdTestServer *td_test_server_start_with_log (const char *seed,
                                              const char *stderr_path);
+/* Like td_test_server_start(), with more command-line options (NULL-terminated), e.g.
+ * { "--smtp", url, NULL }; they are passed again on restart. */
+TdTestServer *td_test_server_start_with_args (const char         *seed,
+                                              const char * const *extra_args);
 const char   *td_test_server_get_url   (TdTestServer *server);
 const char   *td_test_server_get_dir   (TdTestServer *server);
 GPid          td_test_server_get_pid   (TdTestServer *server);

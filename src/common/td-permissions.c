@@ -58,6 +58,9 @@ static const struct
   /* "Send feedback" in the top-bar menu (DOMAIN.md §4: feedback is read by administrators,
    * who hold company.manage). */
   [TD_PERM_FEEDBACK_SEND]         = { "feedback.send",         { A, A, A, A, A,   A, A, A } },
+  /* The notification drawer (DOMAIN.md §7): every user reads and marks their own
+   * notifications; the collection's owner column keeps everyone to their own rows. */
+  [TD_PERM_NOTIFICATIONS_OWN]     = { "notifications.own",     { A, A, A, A, A,   A, A, A } },
 };
 
 #undef N

@@ -1,6 +1,8 @@
 /* main.c: twindesk-server
  *
  *   twindesk-server --db PATH --listen HOST:PORT [--seed demo | --seed bulk:N]
+ *                   [--smtp smtp://HOST:PORT] [--mail-from ADDRESS] [--spool DIR]
+ *                   [--public-url URL]
  *
  * Prints exactly one line to standard output, "twindesk-server: listening on URL", once
  * the database is migrated (and seeded) and the socket is bound; scripts and the test
@@ -21,6 +23,7 @@
 #include "td-api.h"
 #include "td-db-pool.h"
 #include "td-http-server.h"
+#include "td-mailer.h"
 #include "td-migrations.h"
 #include "td-seed-cases.h"
 #include "td-seed-demo.h"
@@ -34,6 +37,10 @@ typedef struct
   char     *db;
   char     *listen;
   char     *seed;
+  char     *smtp;
+  char     *mail_from;
+  char     *spool;
+  char     *public_url;
   gboolean  version;
 } TdServerOptions;
 
@@ -43,6 +50,10 @@ options_clear (TdServerOptions *options)
   g_clear_pointer (&options->db, g_free);
   g_clear_pointer (&options->listen, g_free);
   g_clear_pointer (&options->seed, g_free);
+  g_clear_pointer (&options->smtp, g_free);
+  g_clear_pointer (&options->mail_from, g_free);
+  g_clear_pointer (&options->spool, g_free);
+  g_clear_pointer (&options->public_url, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TdServerOptions, options_clear)
@@ -62,6 +73,22 @@ parse_bulk (const char *seed,
   return TRUE;
 }
 
+/* A base URL for links: http(s), a host, no user info, query or fragment. */
+static gboolean
+is_public_url (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme;
+
+  if (uri == NULL)
+    return FALSE;
+  scheme = g_uri_get_scheme (uri);
+  return (g_strcmp0 (scheme, "http") == 0 || g_strcmp0 (scheme, "https") == 0) &&
+         g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0' &&
+         g_uri_get_userinfo (uri) == NULL && g_uri_get_query (uri) == NULL &&
+         g_uri_get_fragment (uri) == NULL;
+}
+
 static gboolean
 parse_options (int               *argc,
                char            ***argv,
@@ -76,6 +103,17 @@ parse_options (int               *argc,
     { "seed", 0, 0, G_OPTION_ARG_STRING, &options->seed,
       "Add a data set: “demo” (if it is missing) or “bulk:N” (the demo plus N more tickets, "
       "for benchmarks)", "NAME" },
+    { "smtp", 0, 0, G_OPTION_ARG_STRING, &options->smtp,
+      "Send email through this SMTP relay (plain SMTP, no TLS or login: a local MTA); "
+      "without it, messages are written to the spool directory", "smtp://HOST:PORT" },
+    { "mail-from", 0, 0, G_OPTION_ARG_STRING, &options->mail_from,
+      "Sender address of email (default " TD_MAILER_DEFAULT_FROM ")", "ADDRESS" },
+    { "spool", 0, 0, G_OPTION_ARG_FILENAME, &options->spool,
+      "Directory for email when there is no --smtp (default: the database path + “.mail”)",
+      "DIR" },
+    { "public-url", 0, 0, G_OPTION_ARG_STRING, &options->public_url,
+      "Base URL people reach the server at, for links in email and share-login QR codes "
+      "(default: http:// and the address it listens on)", "URL" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
       "Print the version and exit", NULL },
     { NULL }
@@ -117,8 +155,24 @@ parse_options (int               *argc,
     }
   if (options->listen == NULL)
     options->listen = g_strdup (DEFAULT_LISTEN);
+  if (options->public_url != NULL && !is_public_url (options->public_url))
+    {
+      g_set_error (error, TD_SERVER_ERROR, TD_SERVER_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not an http:// or https:// URL without query or fragment",
+                   options->public_url);
+      return FALSE;
+    }
 
   return TRUE;
+}
+
+/* The default spool directory: beside the database file ("sqlite:" prefix or not). */
+static char *
+default_spool_dir (const char *db)
+{
+  const char *path = g_str_has_prefix (db, "sqlite:") ? db + strlen ("sqlite:") : db;
+
+  return g_strconcat (path, ".mail", NULL);
 }
 
 /* Migrates the schema and adds the seed, on one connection, before anything listens. */
@@ -181,9 +235,11 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(TdDbPool) pool = NULL;
   g_autoptr(TdApi) api = NULL;
+  g_autoptr(TdMailer) mailer = NULL;
   g_autoptr(TdHttpServer) http = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *spool = NULL;
   guint sigterm_id, sigint_id;
 
   setlocale (LC_ALL, "");
@@ -211,7 +267,16 @@ main (int    argc,
       return 1;
     }
 
+  spool = options.spool != NULL ? g_strdup (options.spool) : default_spool_dir (options.db);
+  mailer = td_mailer_new (pool, options.smtp, spool, options.mail_from, &error);
+  if (mailer == NULL)
+    {
+      g_printerr ("twindesk-server: %s\n", error->message);
+      return 2;
+    }
+
   api = td_api_new (pool);
+  td_api_set_mailer (api, mailer);
   http = td_http_server_new (api, &error);
   if (http == NULL || !td_http_server_listen (http, options.listen, &error))
     {
@@ -224,7 +289,19 @@ main (int    argc,
   sigint_id = g_unix_signal_add (SIGINT, quit_cb, loop);
 
   url = td_http_server_dup_url (http);
+  /* Bound to every address, the server cannot name one: links then use the Host header
+   * of the request that makes them. */
+  if (options.public_url != NULL)
+    td_api_set_public_url (api, options.public_url);
+  else if (!g_str_has_prefix (url, "http://0.0.0.0:") && !g_str_has_prefix (url, "http://[::]:"))
+    td_api_set_public_url (api, url);
+  else
+    g_message ("Listening on every address: set --public-url for links in email");
   g_message ("Database %s, schema version %u", options.db, td_migrations_get_latest ());
+  if (options.smtp != NULL)
+    g_message ("Mail goes to the relay %s", options.smtp);
+  else
+    g_message ("Mail goes to the spool directory %s", spool);
   printf ("twindesk-server: listening on %s\n", url);
   fflush (stdout);
 
@@ -236,6 +313,7 @@ main (int    argc,
   /* Order matters: no request may still run when the connections close. */
   g_clear_pointer (&http, td_http_server_free);
   g_clear_pointer (&api, td_api_free);
+  g_clear_pointer (&mailer, td_mailer_free);
   g_clear_pointer (&pool, td_db_pool_free);
   g_message ("Stopped");
 

@@ -18,6 +18,7 @@ typedef enum
   TD_SERVER_ERROR_PASSWORD,             /* libargon2 refused to hash */
   TD_SERVER_ERROR_INVALID_CREDENTIALS,  /* wrong password, unknown user, or one who may not log in */
   TD_SERVER_ERROR_UNAUTHORIZED,         /* no usable bearer token */
+  TD_SERVER_ERROR_ACCOUNT_DISABLED,     /* right password, but the user or company is disabled */
 } TdServerError;
 
 GQuark td_server_error_quark (void);

@@ -81,12 +81,16 @@ static const ActionRoute action_routes[] = {
   { "GET",    "/api/v1/changes",                      NULL,        TD_N_PERMISSIONS },
 
   /* Notifications: the caller's own */
+  { "GET",    "/api/v1/notifications/unread-count",   NULL,        TD_PERM_NOTIFICATIONS_OWN },
+  { "POST",   "/api/v1/notifications/read-all",       NULL,        TD_PERM_NOTIFICATIONS_OWN },
+  { "POST",   "/api/v1/notifications/{id}/read",      "notifications", TD_PERM_NOTIFICATIONS_OWN },
 
   /* Organization */
   { "GET",    "/api/v1/organization",                 NULL,        TD_N_PERMISSIONS, EMPLOYEES_ONLY },
   { "PATCH",  "/api/v1/organization",                 NULL,        TD_PERM_COMPANY_MANAGE, EMPLOYEES_ONLY },
   { "GET",    "/api/v1/company",                      NULL,        TD_N_PERMISSIONS, CUSTOMERS_ONLY },
   { "PATCH",  "/api/v1/company",                      NULL,        TD_PERM_COMPANY_PROFILE, CUSTOMERS_ONLY },
+  { "POST",   "/api/v1/company/become-independent",   NULL,        TD_PERM_BECOME_INDEPENDENT, CUSTOMERS_ONLY },
   { "GET",    C "/departments",                       "customers", TD_PERM_EMPLOYEES_VIEW },
   { "POST",   C "/departments",                       "customers", TD_PERM_CUSTOMERS_MANAGE },
   { "GET",    C "/departments/{id}",                  "customers", TD_PERM_EMPLOYEES_VIEW },
@@ -101,6 +105,8 @@ static const ActionRoute action_routes[] = {
   { "POST",   C "/invitations",      "customers", TD_PERM_CUSTOMERS_INVITE, ANY_LOGIN, TRUE, TD_PERM_EMPLOYEES_MANAGE },
   { "GET",    C "/invitations/{id}", "customers", TD_PERM_CUSTOMERS_INVITE, ANY_LOGIN, TRUE, TD_PERM_EMPLOYEES_MANAGE },
   { "DELETE", C "/invitations/{id}", "customers", TD_PERM_CUSTOMERS_INVITE, ANY_LOGIN, TRUE, TD_PERM_EMPLOYEES_MANAGE },
+  /* Mail: a new link for a pending invitation (the accept route is public) */
+  { "POST",   "/api/v1/invitations/{id}/resend",      "invitations", TD_PERM_EMPLOYEES_MANAGE },
 
   /* Cases */
   { "GET",    "/api/v1/tickets/{id}/messages",        "tickets",   TD_PERM_CASES_VIEW },
@@ -157,6 +163,7 @@ typedef struct
   char **responsible_ids;
   gboolean has_responsible;
   char    *customer_only;   /* the value of def->customer_only_column, if any */
+  char    *owner;           /* the value of def->owner_column, if any */
 } Row;
 
 static TdTestServer *server;
@@ -230,6 +237,7 @@ row_free (Row *row)
   g_free (row->created_by);
   g_strfreev (row->responsible_ids);
   g_free (row->customer_only);
+  g_free (row->owner);
   g_free (row);
 }
 
@@ -272,6 +280,10 @@ load_rows (const TdResourceDef *def)
     g_string_append_printf (sql, ", t.\"%s\"", def->customer_only_column);
   else
     g_string_append (sql, ", NULL");
+  if (def->owner_column != NULL)
+    g_string_append_printf (sql, ", t.\"%s\"", def->owner_column);
+  else
+    g_string_append (sql, ", NULL");
   g_string_append_printf (sql, " FROM \"%s\" t WHERE t.org_id = ? AND t.deleted = 0", def->table);
 
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql->str, -1, &stmt, NULL), ==, SQLITE_OK);
@@ -287,6 +299,7 @@ load_rows (const TdResourceDef *def)
       row->responsible_ids = parse_id_list ((const char *) sqlite3_column_text (stmt, 4));
       row->has_responsible = has_responsible;
       row->customer_only = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      row->owner = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
       row->own_departments = parse_id_list ((const char *) sqlite3_column_text (stmt, 5));
       g_ptr_array_add (rows, row);
     }
@@ -314,6 +327,10 @@ oracle_visible (const Principal     *who,
                 const Row           *row,
                 TdIsolation          mode)
 {
+  /* Per-user rows (notifications) belong to their owner alone, whatever the login. */
+  if (def->owner_column != NULL && g_strcmp0 (row->owner, who->user_id) != 0)
+    return FALSE;
+
   if (who->customer_id != NULL)
     {
       if (def->customer_only_column != NULL &&

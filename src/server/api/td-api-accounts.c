@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "td-notify.h"
 #include "td-password.h"
 #include "td-random.h"
 #include "td-resource.h"
@@ -25,7 +26,6 @@
 
 #define TRANSFER_PAGE_PATH "/login/transfer"
 #define TOKEN_MAX_LENGTH   512
-#define HOST_MAX_LENGTH    255
 /* A data: URL of TD_AVATAR_MAX_BYTES in base64 and its prefix. */
 #define AVATAR_MAX_LENGTH  (TD_AVATAR_MAX_BYTES / 3 * 4 + 64)
 
@@ -107,36 +107,18 @@ td_api_login_record (TdApiCall  *call,
 
 /* Share login ------------------------------------------------------------------------- */
 
-/* The Host header (or the listen address) if it looks like a host with an optional port;
- * anything else is not put into a URL. */
-static gboolean
-is_valid_host (const char *host)
-{
-  gsize length;
-
-  if (host == NULL)
-    return FALSE;
-  length = strlen (host);
-  if (length == 0 || length > HOST_MAX_LENGTH)
-    return FALSE;
-  for (const char *p = host; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && strchr (".-:[]", *p) == NULL)
-      return FALSE;
-  return TRUE;
-}
-
-/* The URL the desktop shows as a QR code. The server may not know its public address:
- * the Host header the desktop used to reach it is the best guess, then the listen address.
- * The token goes in the fragment, which browsers never send. */
+/* The URL the desktop shows as a QR code: under --public-url (by default the address the
+ * server listens on), else the Host header the desktop used to reach it. The token goes in
+ * the fragment, which browsers never send. */
 static char *
 transfer_url (TdApiCall  *call,
               const char *token)
 {
-  const char *host = call->request->host;
+  g_autofree char *path = g_strconcat (TRANSFER_PAGE_PATH "#", token, NULL);
+  char *url = td_api_call_url (call, path);
 
-  if (!is_valid_host (host))
-    return g_strconcat (TRANSFER_PAGE_PATH "#", token, NULL);
-  return g_strconcat ("http://", host, TRANSFER_PAGE_PATH "#", token, NULL);
+  memset (path, 0, strlen (path));
+  return url;
 }
 
 /* POST /api/v1/auth/transfer-tokens → 201 {"token","url","expires_at"}. No body. */
@@ -176,15 +158,39 @@ td_api_transfer_create (TdApiCall *call)
   return response;
 }
 
-/* Where the issuing user will learn that another device signed in with their share-login
- * token ("Signed in on …", DOMAIN.md §7). The event stream (issue 4, "Sync and events")
- * pushes it to the desktop's WebSocket; until it exists this only logs. */
+/* Where the issuing user learns that another device signed in with their share-login
+ * token ("Signed in on …", DOMAIN.md §7): a system_alert notification, which the event
+ * stream pushes to the desktop. The redeem has committed already (td-auth), so this is a
+ * transaction of its own; failing it does not fail the sign-in. No actor: the user
+ * themselves did sign in, and should hear of it. */
 static void
 notify_signed_in_on_another_device (TdApiCall         *call,
                                     const TdAuthLogin *login)
 {
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TdDbTransaction) transaction = NULL;
+  g_autofree char *body = NULL;
+  const char *recipients[] = { login->user->id, NULL };
+  TdNotifyEvent event = { 0 };
+
   g_message ("Share login: user %s signed in on another device (session %s)",
              login->user->id, login->session_id);
+
+  body = g_strdup_printf ("A new session started from %s. Revoke it in your account settings"
+                          " if this was not you.",
+                          call->request->user_agent != NULL && *call->request->user_agent != '\0'
+                          ? call->request->user_agent : "an unknown device");
+  event.event_type = "system_alert";
+  event.subject_type = "session";
+  event.subject_id = login->session_id;
+  event.title = "Signed in on another device";
+  event.body = body;
+
+  transaction = td_db_transaction_begin (call->db, &error);
+  if (transaction == NULL ||
+      !td_notify (call->db, login->user->org_id, &event, recipients, NULL, &error) ||
+      !td_db_transaction_commit (transaction, &error))
+    g_warning ("Notifying a share login failed: %s", error->message);
 }
 
 /* POST /api/v1/auth/transfer-tokens/redeem {"token"} (public) → 200 as login. */
@@ -308,9 +314,9 @@ td_api_sessions_revoke_others (TdApiCall *call)
 /* Password change ---------------------------------------------------------------------- */
 
 /* The policy of ARCHITECTURE.md §4, or NULL when @password meets it. */
-static TdApiResponse *
-check_password_policy (const char *password,
-                       const char *field)
+TdApiResponse *
+td_api_check_password_policy (const char *password,
+                              const char *field)
 {
   if (!td_validate_password_length (password))
     return td_api_response_new_error (400, "weak_password",
@@ -361,7 +367,7 @@ td_api_password_change (TdApiCall *call)
                                         "current_password");
     }
 
-  response = check_password_policy (new_password, "new_password");
+  response = td_api_check_password_policy (new_password, "new_password");
   if (response != NULL)
     return response;
 
@@ -472,7 +478,7 @@ merge_preferences (const char     *stored,
       JsonObject *channels;
       JsonObject *normalized;
       g_autoptr(GList) names = NULL;
-      gboolean desktop = TRUE, email = FALSE;
+      gboolean in_app = TRUE, desktop = TRUE, email = FALSE;
 
       if (!td_notification_event_type_is_valid (type))
         {
@@ -499,7 +505,10 @@ merge_preferences (const char     *stored,
             }
           if (g_str_equal (channel, "in_app"))
             {
-              if (!json_node_get_boolean (flag))
+              /* company_activity is the customer-login subscription to everything about
+               * the own company (DOMAIN.md §6): its in_app switch turns it off. */
+              in_app = json_node_get_boolean (flag) || !g_str_equal (type, "company_activity");
+              if (!json_node_get_boolean (flag) && !g_str_equal (type, "company_activity"))
                 {
                   *out_error = invalid ("notification_preferences",
                                         "In-app notifications cannot be turned off");
@@ -519,7 +528,7 @@ merge_preferences (const char     *stored,
         }
 
       normalized = json_object_new ();
-      json_object_set_boolean_member (normalized, "in_app", TRUE);
+      json_object_set_boolean_member (normalized, "in_app", in_app);
       json_object_set_boolean_member (normalized, "desktop", desktop);
       json_object_set_boolean_member (normalized, "email", email);
       json_object_set_object_member (target, type, normalized);

@@ -25,5 +25,9 @@ void           td_api_login_record           (TdApiCall  *call,
                                               const char *email,
                                               gboolean    success);
 JsonNode      *td_api_login_to_json          (const TdAuthLogin *login);
+/* The password policy of ARCHITECTURE.md §4: the 400 weak_password naming @field, or NULL
+ * when @password meets it (also for accepting an invitation). */
+TdApiResponse *td_api_check_password_policy  (const char *password,
+                                              const char *field);
 
 G_END_DECLS

@@ -18,6 +18,7 @@
 
 #include "td-api-assets-private.h"
 #include "td-json.h"
+#include "td-notify.h"
 #include "td-password.h"
 #include "td-random.h"
 #include "td-time.h"
@@ -90,6 +91,50 @@ load_code (TdApiCall      *call,
   return code;
 }
 
+/* Issue 4 (notifications): a PIN change is a code event for the code's managers and the
+ * company of its device (never the PIN itself). */
+static gboolean
+notify_pin_changed (TdApiCall   *call,
+                    JsonObject  *code,
+                    GError     **error)
+{
+  const char *org_id = call->identity->user->org_id;
+  g_autoptr(JsonNode) departments = json_node_copy (json_object_get_member (code, "departments"));
+  g_autofree char *departments_text = departments != NULL ? json_to_string (departments, FALSE) : NULL;
+  g_auto(GStrv) managers = NULL;
+  g_autofree char *customer_id = NULL;
+  g_autofree char *template_id = NULL;
+  TdNotifyEvent event = { 0 };
+
+  managers = td_notify_code_managers (call->db, org_id, departments_text, error);
+  if (managers == NULL)
+    return FALSE;
+  if (td_json_get_string (code, "device_id") != NULL)
+    {
+      g_autoptr(TdDbStmt) stmt = td_db_prepare (call->db, "SELECT customer_id FROM devices"
+                                                          " WHERE id = ? AND org_id = ?", error);
+
+      if (stmt == NULL)
+        return FALSE;
+      td_db_stmt_bind_text (stmt, 1, td_json_get_string (code, "device_id"));
+      td_db_stmt_bind_text (stmt, 2, org_id);
+      if (td_db_stmt_step (stmt, error) == TD_DB_STEP_ROW)
+        customer_id = td_db_stmt_dup_text (stmt, 0);
+      else if (error != NULL && *error != NULL)
+        return FALSE;
+    }
+
+  event.event_type = "code_event";
+  event.subject_type = "code";
+  event.subject_id = td_json_get_string (code, "id");
+  event.title = td_json_get_bool (code, "has_pin", FALSE) ? "PIN of a code changed"
+                                                          : "PIN of a code removed";
+  event.body = td_json_get_string (code, "token");
+  event.actor_id = call->identity->user->id;
+  event.customer_id = customer_id;
+  return td_notify (call->db, org_id, &event, (const char * const *) managers, NULL, error);
+}
+
 /* Writes @changes to the route's code in a transaction of its own, re-checking scope and
  * permission inside it, and answers 200 with the code. */
 static TdApiResponse *
@@ -121,6 +166,8 @@ write_code (TdApiCall    *call,
   written = td_resource_write (call, &td_resource_codes, code_id (call), changes, expected, &response);
   if (written == NULL)
     return response;
+  if (json_object_has_member (changes, "has_pin") && !notify_pin_changed (call, written, &error))
+    return td_api_internal_error ("Notifying a PIN change failed", error);
 
   if (!td_db_transaction_commit (transaction, &error))
     return td_api_internal_error ("Committing failed", error);
@@ -414,17 +461,40 @@ td_api_codes_clear_notifications (TdApiCall *call)
 
   if (exists)
     {
+      g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+      TdDbStep step;
+
+      /* Tombstones, each with its change, so that the drawers of their recipients drop
+       * them (td-notify.h). */
       stmt = td_db_prepare (call->db,
-                            "UPDATE notifications SET deleted = 1, version = version + 1, "
-                            "updated_at = ? WHERE org_id = ? AND type = 'code' "
-                            "AND subject_id = ? AND deleted = 0", &error);
+                            "SELECT id FROM notifications WHERE org_id = ? AND subject_type = 'code'"
+                            " AND subject_id = ? AND deleted = 0", &error);
       if (stmt == NULL)
         return td_api_internal_error ("Deleting notifications failed", error);
-      td_db_stmt_bind_text (stmt, 1, now);
-      td_db_stmt_bind_text (stmt, 2, call->identity->user->org_id);
-      td_db_stmt_bind_text (stmt, 3, code_id (call));
-      if (!td_db_stmt_run (stmt, &error))
+      td_db_stmt_bind_text (stmt, 1, call->identity->user->org_id);
+      td_db_stmt_bind_text (stmt, 2, code_id (call));
+      while ((step = td_db_stmt_step (stmt, &error)) == TD_DB_STEP_ROW)
+        g_ptr_array_add (ids, td_db_stmt_dup_text (stmt, 0));
+      if (step == TD_DB_STEP_ERROR)
         return td_api_internal_error ("Deleting notifications failed", error);
+
+      for (guint i = 0; i < ids->len; i++)
+        {
+          g_autoptr(TdDbStmt) tombstone = NULL;
+
+          tombstone = td_db_prepare (call->db, "UPDATE notifications SET deleted = 1,"
+                                               " version = version + 1, updated_at = ?"
+                                               " WHERE id = ? AND org_id = ?", &error);
+          if (tombstone == NULL)
+            return td_api_internal_error ("Deleting notifications failed", error);
+          td_db_stmt_bind_text (tombstone, 1, now);
+          td_db_stmt_bind_text (tombstone, 2, g_ptr_array_index (ids, i));
+          td_db_stmt_bind_text (tombstone, 3, call->identity->user->org_id);
+          if (!td_db_stmt_run (tombstone, &error) ||
+              td_changes_record (call->db, call->identity->user->org_id, "notification",
+                                 g_ptr_array_index (ids, i), "delete", &error) == 0)
+            return td_api_internal_error ("Deleting notifications failed", error);
+        }
     }
 
   if (!td_db_transaction_commit (transaction, &error))

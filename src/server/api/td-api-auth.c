@@ -19,7 +19,8 @@
 
 /* POST /api/v1/auth/login {"email","password"} → {"token","expires_at","user"}.
  * Shape errors are 400 (they reveal nothing about accounts); everything about the account
- * itself is the one 401 invalid_credentials. */
+ * itself is the one 401 invalid_credentials, except a disabled account with the right
+ * password: 403 account_disabled (td_auth_login). */
 TdApiResponse *
 td_api_auth_login (TdApiCall *call)
 {
@@ -57,6 +58,14 @@ td_api_auth_login (TdApiCall *call)
         {
           td_api_login_record (call, normalized, FALSE);
           return td_api_response_new_error (401, "invalid_credentials", "Wrong email or password", NULL);
+        }
+      if (g_error_matches (error, TD_SERVER_ERROR, TD_SERVER_ERROR_ACCOUNT_DISABLED))
+        {
+          /* Not a success: the throttle counts it like any refused login. */
+          td_api_login_record (call, normalized, FALSE);
+          return td_api_response_new_error (403, "account_disabled",
+                                            "This account is disabled; ask your administrator",
+                                            NULL);
         }
       return td_api_internal_error ("Logging in failed", error);
     }

@@ -87,6 +87,9 @@ void           td_cases_system_write_end     (void);
 gboolean       td_cases_system_write_active  (void);
 
 /* td-api-tickets.c */
+char         **td_cases_video_request_group   (TdDb       *db,
+                                               const char *org_id,
+                                               const char *device_id);
 TdApiResponse *td_api_tickets_messages_list   (TdApiCall *call);
 TdApiResponse *td_api_tickets_messages_create (TdApiCall *call);
 TdApiResponse *td_api_tickets_updates_list    (TdApiCall *call);

@@ -13,6 +13,7 @@
 #include "td-api-org-private.h"
 #include "td-json.h"
 #include "td-random.h"
+#include "td-store-lifecycle.h"
 #include "td-time.h"
 
 /* Customers */
@@ -21,6 +22,8 @@
 #define CUSTOMER_NUMBER_FIRST  10001
 
 static const char * const customer_kinds[] = { "corporate", "private", NULL };
+/* "independent" is set only by the company itself (POST /company/become-independent). */
+static const char * const customer_statuses[] = { "active", "disabled", "independent", NULL };
 
 /* The next free number of the C-nnnnn series; numbers typed by hand in another form are
  * left alone. */
@@ -54,6 +57,14 @@ customers_check (TdResourceWrite *write)
   const char *number = td_org_effective_string (write, "customer_number");
   gboolean corporate = g_strcmp0 (kind, "corporate") == 0;
   TdApiResponse *response;
+
+  /* The operator keeps the record of a company that became independent as it was then. */
+  if (write->current != NULL &&
+      g_strcmp0 (td_json_get_string (write->current, "status"), "independent") == 0)
+    return td_resource_conflict ("The company has become an independent organization");
+  if (td_org_changes_has (write, "status") &&
+      g_strcmp0 (td_org_effective_string (write, "status"), "independent") == 0)
+    return td_resource_invalid ("status", "A company becomes independent only on its own request");
 
   if (!corporate && td_org_node_get_bool (td_org_effective (write, "customer_login")))
     return td_resource_invalid ("customer_login", "Only corporate customers have customer login");
@@ -118,6 +129,8 @@ customers_before_create (TdResourceWrite *write)
     json_object_set_array_member (write->changes, "departments", json_array_new ());
   if (td_org_is_null (td_org_effective (write, "customer_login")))
     json_object_set_boolean_member (write->changes, "customer_login", FALSE);
+  if (td_org_is_null (td_org_effective (write, "status")))
+    json_object_set_string_member (write->changes, "status", "active");
 
   return customers_check (write);
 }
@@ -236,6 +249,14 @@ customers_after_write (TdResourceWrite *write)
   if (write->changes != NULL && td_org_node_get_bool (json_object_get_member (write->changes,
                                                                               "deleted")))
     return NULL;
+  /* Disabling the company signs all its users out, in this transaction (issue 4); their
+   * logins fail while it stays disabled (td-store-users.c reads the company's status). */
+  if (write->current != NULL && td_org_changes_has (write, "status") &&
+      g_strcmp0 (td_org_effective_string (write, "status"), "disabled") == 0 &&
+      g_strcmp0 (td_json_get_string (write->current, "status"), "disabled") != 0 &&
+      !td_store_lifecycle_end_company_access (write->call->db, td_org_org_id (write->call),
+                                              write->id, td_time_now_usec (), &error))
+    return td_org_db_error ("Disabling the company failed", error);
   if (write->current != NULL && td_org_changes_has (write, "departments") &&
       !propagate_departments (write->call->db, td_org_org_id (write->call), write->id, &error))
     return td_org_db_error ("Updating the customer's departments failed", error);
@@ -328,6 +349,7 @@ static const TdFieldDef customer_fields[] = {
   { "departments",     TD_FIELD_ID_LIST, TD_FIELD_WRITABLE | TD_FIELD_FILTER, 0, NULL,
     &td_resource_departments },
   { "customer_login",  TD_FIELD_BOOL,    TD_FIELD_WRITABLE | TD_FIELD_FILTER },
+  { "status",          TD_FIELD_ENUM,    TD_FIELD_WRITABLE | TD_FIELD_FILTER, 0, customer_statuses },
 };
 
 const TdResourceDef td_resource_customers = {

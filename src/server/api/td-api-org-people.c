@@ -13,9 +13,11 @@
 
 #include "config.h"
 
+#include "td-api-invitations.h"
 #include "td-api-org-private.h"
 #include "td-json.h"
 #include "td-random.h"
+#include "td-store-lifecycle.h"
 #include "td-time.h"
 #include "td-validate.h"
 
@@ -69,22 +71,14 @@ record (TdDb        *db,
   return td_changes_record (db, org_id, type, id, op, error) > 0;
 }
 
+/* A user who is disabled or removed loses their sessions and unredeemed share-login tokens
+ * in the same transaction (issue 4). */
 static gboolean
 revoke_sessions (TdDb        *db,
                  const char  *user_id,
                  GError     **error)
 {
-  g_autofree char *now = td_time_now ();
-  g_autoptr(TdDbStmt) stmt = td_db_prepare (db, "UPDATE sessions SET revoked_at = ?, updated_at = ?,"
-                                                " version = version + 1"
-                                                " WHERE user_id = ? AND revoked_at IS NULL", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  td_db_stmt_bind_text (stmt, 1, now);
-  td_db_stmt_bind_text (stmt, 2, now);
-  td_db_stmt_bind_text (stmt, 3, user_id);
-  return td_db_stmt_run (stmt, error);
+  return td_store_lifecycle_end_user_access (db, user_id, td_time_now_usec (), error);
 }
 
 /* Employees */
@@ -151,6 +145,13 @@ td_org_employees_before_update (TdResourceWrite *write)
         return td_resource_conflict ("The user has not accepted the invitation yet");
       if (self)
         return forbidden ("You cannot disable yourself", "status");
+      if (g_strcmp0 (status, "disabled") == 0)
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (!revoke_sessions (write->call->db, write->id, &error))
+            return td_org_db_error ("Disabling the user failed", error);
+        }
     }
 
   return NULL;
@@ -273,6 +274,8 @@ td_org_invitations_before_create (TdResourceWrite *write)
   const char *customer_id = g_hash_table_lookup (call->params, "customer_id");
   g_autofree char *email = NULL;
   g_autofree char *user_id = NULL;
+  g_autofree char *token_hash = NULL;
+  g_autofree char *expires_at = NULL;
   g_auto(GStrv) departments = NULL;
   g_autoptr(TdDbStmt) stmt = NULL;
   TdLoginType login;
@@ -347,18 +350,33 @@ td_org_invitations_before_create (TdResourceWrite *write)
     return td_org_db_error ("Creating the invited user failed", error);
   json_object_set_string_member (write->changes, "user_id", user_id);
 
+  /* The one-time link goes out by email with the same transaction; only its hash stays. */
+  if (!td_invitation_issue (call, actor->org_id, email,
+                            td_json_get_string (write->changes, "first_name"),
+                            &token_hash, &expires_at, &error))
+    return td_org_db_error ("Queuing the invitation email failed", error);
+  json_object_set_string_member (write->changes, "token_hash", token_hash);
+  json_object_set_string_member (write->changes, "expires_at", expires_at);
+
+  return NULL;
+}
+
+TdApiResponse *
+td_org_invitation_check_reach (TdApiCall  *call,
+                               JsonObject *row)
+{
+  TdLoginType login = login_type_of (row_string (row, "customer_id"));
+  TdRole role = td_role_from_string (login, row_string (row, "role"));
+
+  if (!may_manage (call->identity->user, login, role, TRUE))
+    return forbidden ("You may not manage users with this role", NULL);
   return NULL;
 }
 
 static TdApiResponse *
 check_invitation_reach (TdResourceWrite *write)
 {
-  TdLoginType login = login_type_of (row_string (write->current, "customer_id"));
-  TdRole role = td_role_from_string (login, row_string (write->current, "role"));
-
-  if (!may_manage (write->call->identity->user, login, role, TRUE))
-    return forbidden ("You may not manage users with this role", NULL);
-  return NULL;
+  return td_org_invitation_check_reach (write->call, write->current);
 }
 
 TdApiResponse *

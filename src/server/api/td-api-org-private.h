@@ -68,6 +68,9 @@ TdApiResponse *td_org_employees_before_delete   (TdResourceWrite *write);
 TdApiResponse *td_org_invitations_before_create (TdResourceWrite *write);
 TdApiResponse *td_org_invitations_before_update (TdResourceWrite *write);
 TdApiResponse *td_org_invitations_before_delete (TdResourceWrite *write);
+/* 403 unless the caller may manage the user the invitation @row is for (resending it). */
+TdApiResponse *td_org_invitation_check_reach    (TdApiCall       *call,
+                                                 JsonObject      *row);
 
 /* Handlers of td-api-org-company.c. */
 TdApiResponse *td_org_organization_get    (TdApiCall *call);

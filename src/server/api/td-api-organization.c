@@ -439,6 +439,8 @@ static const TdFieldDef invitation_fields[] = {
   { "departments", TD_FIELD_ID_LIST, TD_FIELD_CREATE_ONLY | TD_FIELD_FILTER, 0, NULL,
     &td_resource_departments },
   { "status",      TD_FIELD_ENUM,    TD_FIELD_FILTER, 0, invitation_statuses },
+  /* When the emailed link stops working (set on create and resend; td-api-invitations.c). */
+  { "expires_at",  TD_FIELD_TIME,    0 },
 };
 
 const TdResourceDef td_resource_invitations = {

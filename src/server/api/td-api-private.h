@@ -36,6 +36,10 @@ gboolean       td_api_get_string_field  (JsonObject     *object,
                                          gsize           max_length,
                                          const char    **out_value,
                                          TdApiResponse **out_error);
+/* @path (with query or fragment) as an absolute URL of this server: under --public-url,
+ * else under the request's Host header when it looks like a host, else @path alone. */
+char          *td_api_call_url          (TdApiCall      *call,
+                                         const char     *path);
 
 /* Runs @func with the call of an authenticated request (database connection, identity,
  * isolation mode) for the bearer @authorization, as a route handler would get it; for work

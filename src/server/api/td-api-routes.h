@@ -41,6 +41,9 @@ extern const TdApiRouteTable td_api_organization_route_table;  /* td-api-organiz
 extern const TdApiRouteTable td_api_assets_route_table;        /* td-api-assets.c */
 extern const TdApiRouteTable td_api_cases_route_table;         /* td-api-cases.c */
 extern const TdApiRouteTable td_api_insights_route_table;      /* td-api-insights.c */
+extern const TdApiRouteTable td_api_mail_route_table;          /* td-api-invitations.c */
+extern const TdApiRouteTable td_api_lifecycle_route_table;     /* td-api-lifecycle.c */
+extern const TdApiRouteTable td_api_notify_route_table;        /* td-api-notifications.c */
 extern const TdApiRouteTable td_api_sync_route_table;          /* td-api-changes.c */
 
 typedef void (*TdApiRouteFunc) (const TdApiRoute *route,

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "td-json.h"
+#include "td-notify.h"
 #include "td-time.h"
 
 #define STEPS_MAX        100
@@ -290,7 +291,32 @@ materialize_one (TdDb        *db,
   if (task_id == NULL)
     return FALSE;
 
-  /* Issue 4 (notifications): "task due" for the device's responsible employees. */
+  /* Issue 4 (notifications): "task due" for whoever scheduled the task event (tasks have no
+   * assignee yet when they appear) and, for external tasks, the device's company. */
+  {
+    g_autofree char *customer_id = NULL;
+    g_autofree char *template_id = NULL;
+    g_autofree char *title = g_strdup_printf ("Task due: %s", event->title);
+    g_autofree char *body = NULL;
+    const char *recipients[] = { event->created_by, NULL };
+    TdNotifyEvent notice = { 0 };
+
+    if (g_strcmp0 (event->visibility, "external") == 0)
+      td_cases_device_info (db, org_id, event->device_id, &customer_id, &template_id, NULL);
+    {
+      g_autofree char *due_text = td_time_format (due);
+
+      body = g_strdup_printf ("Due %s", due_text);
+    }
+    notice.event_type = "task_due";
+    notice.subject_type = "task";
+    notice.subject_id = task_id;
+    notice.title = title;
+    notice.body = body;
+    notice.customer_id = customer_id;
+    if (!td_notify (db, org_id, &notice, recipients, NULL, error))
+      return FALSE;
+  }
 
   next = next_occurrence (due, recurrence);
   if (next != 0)

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "td-json.h"
+#include "td-notify.h"
 #include "td-random.h"
 #include "td-store-error.h"
 #include "td-time.h"
@@ -264,6 +265,95 @@ team_members (TdDb       *db,
   return g_strv_builder_end (builder);
 }
 
+/* The active operator employees of the responsible group of a video-session request on
+ * @device_id: the template's video_session_flow meta team through the customer's mapping
+ * (as for ticket offers). Never NULL. */
+char **
+td_cases_video_request_group (TdDb       *db,
+                              const char *org_id,
+                              const char *device_id)
+{
+  g_autofree char *customer_id = NULL;
+  g_autofree char *template_id = NULL;
+  g_autofree char *customer_department_id = NULL;
+  g_autofree char *team_id = NULL;
+  g_autoptr(JsonObject) modules = NULL;
+  JsonObject *flow;
+
+  td_cases_device_info (db, org_id, device_id, &customer_id, &template_id,
+                        &customer_department_id);
+  modules = td_cases_template_modules (db, org_id, template_id, NULL, NULL);
+  flow = modules != NULL ? td_json_get_object (modules, "video_session_flow") : NULL;
+  if (flow != NULL && td_json_get_bool (flow, "enabled", TRUE))
+    team_id = resolve_team (db, org_id, flow, customer_id, customer_department_id);
+  if (team_id == NULL)
+    return g_new0 (char *, 1);
+  return team_members (db, org_id, team_id);
+}
+
+/* Issue 4 (notifications): @event_type about ticket @ticket_id, titled "@what: #number
+ * title", for @recipients (NULL: the ticket's responsible employees and receivers) and,
+ * unless @staff_only, the customer-login users of the ticket's company. In the caller's
+ * transaction; the caller is the actor and hears nothing. */
+static gboolean
+notify_ticket (TdApiCall           *call,
+               const char          *ticket_id,
+               const char          *event_type,
+               const char          *what,
+               const char          *body,
+               const char * const  *recipients,
+               gboolean             staff_only,
+               GError             **error)
+{
+  g_autoptr(TdDbStmt) stmt = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) everyone = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *customer_id = NULL;
+  TdNotifyEvent event = { 0 };
+
+  stmt = td_db_prepare (call->db, "SELECT number, title, customer_id, responsible_ids,"
+                                  " receiver_ids FROM tickets WHERE id = ? AND org_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  td_db_stmt_bind_text (stmt, 1, ticket_id);
+  td_db_stmt_bind_text (stmt, 2, td_cases_org_id (call));
+  if (td_db_stmt_step (stmt, error) != TD_DB_STEP_ROW)
+    return error == NULL || *error == NULL;
+
+  title = g_strdup_printf ("%s: #%" G_GINT64_FORMAT " %s", what, td_db_stmt_get_int64 (stmt, 0),
+                           td_db_stmt_get_text (stmt, 1));
+  customer_id = td_db_stmt_dup_text (stmt, 2);
+  if (recipients == NULL)
+    {
+      for (guint column = 3; column <= 4; column++)
+        {
+          g_autoptr(JsonNode) ids = json_from_string (td_db_stmt_get_text (stmt, column), NULL);
+
+          for (guint i = 0; ids != NULL && JSON_NODE_HOLDS_ARRAY (ids) &&
+                            i < json_array_get_length (json_node_get_array (ids)); i++)
+            {
+              const char *id = json_array_get_string_element (json_node_get_array (ids), i);
+
+              if (id != NULL)
+                g_strv_builder_add (builder, id);
+            }
+        }
+      everyone = g_strv_builder_end (builder);
+      recipients = (const char * const *) everyone;
+    }
+
+  event.event_type = event_type;
+  event.subject_type = "ticket";
+  event.subject_id = ticket_id;
+  event.title = title;
+  event.body = body;
+  event.actor_id = td_cases_user_id (call);
+  event.customer_id = customer_id;
+  event.staff_only = staff_only;
+  return td_notify (call->db, td_cases_org_id (call), &event, recipients, NULL, error);
+}
+
 /* Offers one ticket to every member of its responsible group that has none yet. */
 static gboolean
 create_offers (TdApiCall   *call,
@@ -324,8 +414,16 @@ create_offers (TdApiCall   *call,
       if (offer_id == NULL)
         return FALSE;
 
-      /* Issue 4 (notifications): "offer received" for members[i] is created here, in this
-       * transaction. */
+      /* Issue 4 (notifications): "offer received" for members[i], in this transaction. The
+       * offer is the request reaching the group, so it is the group's notification of a new
+       * ticket too. */
+      {
+        const char *to[] = { members[i], NULL };
+
+        if (!notify_ticket (call, ticket_id, "offer_received", "Ticket offered to you", NULL,
+                            to, TRUE, error))
+          return FALSE;
+      }
       (*out_created)++;
     }
 
@@ -340,8 +438,23 @@ ticket_after_write (TdResourceWrite *write)
   const char *to = td_json_get_string (write->changes, "status");
   guint created = 0;
 
-  /* Issue 4 (notifications): a new ticket notifies its responsible group, a status change
-   * the responsible employees and receivers; both belong here. */
+  /* Issue 4 (notifications): a new ticket notifies the responsible employees and receivers
+   * named at creation (its responsible group hears of it through the offers below), a
+   * status change the responsible employees and receivers; both tell the company. */
+  if (write->current == NULL || (to != NULL && g_strcmp0 (from, to) != 0))
+    {
+      g_autofree char *what = NULL;
+
+      if (write->current == NULL)
+        what = g_strdup ("New ticket");
+      else
+        what = g_strdup_printf ("Status %s", to);
+      if (!notify_ticket (write->call, write->id,
+                          write->current == NULL ? "case_request" : "status_change", what,
+                          write->current == NULL ? pick_string (write, "description") : NULL,
+                          NULL, FALSE, &error))
+        return td_api_internal_error ("Notifying about a ticket failed", error);
+    }
 
   if (g_strcmp0 (to, "open") != 0 || (from != NULL && g_strcmp0 (from, "draft") != 0))
     return NULL;
@@ -862,6 +975,9 @@ td_api_tickets_messages_create (TdApiCall *call)
     }
 
   /* Issue 4 (notifications): "new message" for the responsible employees and receivers. */
+  if (!notify_ticket (call, td_json_get_string (ticket, "id"), "message", "New message", text,
+                      NULL, FALSE, &error))
+    return td_cases_commit_error (error);
 
   params[0] = id;
   created = object_from_columns (call->db, MESSAGE_SELECT " WHERE id = ?", params,
@@ -955,7 +1071,12 @@ td_api_tickets_updates_create (TdApiCall *call)
   if (id == NULL)
     return td_cases_commit_error (error);
 
-  /* Issue 4 (notifications): "public update" for the responsible employees and receivers. */
+  /* Issue 4 (notifications): "public update" for the responsible employees and receivers
+   * (an internal one for them only, never for the company). */
+  if (!notify_ticket (call, td_json_get_string (ticket, "id"), "message",
+                      g_str_equal (kind, "public") ? "New update" : "New internal update", text,
+                      NULL, !g_str_equal (kind, "public"), &error))
+    return td_cases_commit_error (error);
 
   params[0] = id;
   created = object_from_columns (call->db, UPDATE_SELECT " WHERE id = ?", params,
@@ -1064,6 +1185,18 @@ change_responsible (TdApiCall            *call,
   td_cases_system_write_end ();
 
   /* Issue 4 (notifications): "assignment" for every id of @add. */
+  if (updated != NULL && added)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!notify_ticket (call, td_json_get_string (ticket, "id"), "assignment",
+                          "Assigned to you", NULL, add, TRUE, &error))
+        {
+          json_object_unref (updated);
+          *out_error = td_api_internal_error ("Notifying an assignment failed", error);
+          return NULL;
+        }
+    }
   return updated;
 }
 

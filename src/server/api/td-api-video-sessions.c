@@ -15,6 +15,7 @@
 #include "td-api-cases-private.h"
 
 #include "td-json.h"
+#include "td-notify.h"
 #include "td-time.h"
 
 static const char * const visibilities[] = { "internal", "public", NULL };
@@ -38,6 +39,51 @@ session_actor (TdApiCall  *call,
       g_strcmp0 (td_json_get_string (row, "created_by"), td_cases_user_id (call)) == 0)
     return TD_ACTOR_REQUESTER;
   return TD_ACTOR_STAFF;
+}
+
+/* Issue 4 (notifications): @event_type about the session of @write for @recipients and
+ * the customer-login users of its company, in the write's transaction. */
+static TdApiResponse *
+notify_session (TdResourceWrite    *write,
+                const char         *event_type,
+                const char         *what,
+                const char * const *recipients)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  JsonObject *row = write->current != NULL ? write->current : write->changes;
+  TdNotifyEvent event = { 0 };
+
+  title = g_strdup_printf ("%s: #%" G_GINT64_FORMAT " %s", what,
+                           td_json_get_int (row, "number", 0),
+                           td_json_get_string (row, "requester_name") != NULL
+                           ? td_json_get_string (row, "requester_name") : "");
+  event.event_type = event_type;
+  event.subject_type = "video_session";
+  event.subject_id = write->id;
+  event.title = title;
+  event.body = td_json_get_string (row, "reason");
+  event.actor_id = td_cases_user_id (write->call);
+  event.customer_id = td_json_get_string (row, "customer_id");
+  if (!td_notify (write->call->db, td_cases_org_id (write->call), &event, recipients, NULL,
+                  &error))
+    return td_api_internal_error ("Notifying about a video session failed", error);
+  return NULL;
+}
+
+/* The ids of the ID_LIST members @a and @b of @row, one after the other. */
+static char **
+session_ids (JsonObject *row,
+             const char *a,
+             const char *b)
+{
+  g_auto(GStrv) first = td_cases_row_ids (row, a);
+  g_auto(GStrv) second = b != NULL ? td_cases_row_ids (row, b) : g_new0 (char *, 1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_strv_builder_addv (builder, (const char **) first);
+  g_strv_builder_addv (builder, (const char **) second);
+  return g_strv_builder_end (builder);
 }
 
 static TdApiResponse *
@@ -83,8 +129,22 @@ session_before_create (TdResourceWrite *write)
   json_object_remove_member (write->changes, "rating");
   json_object_remove_member (write->changes, "rating_comment");
 
-  /* Issue 4 (notifications): "new video-session request" for the responsible group. */
-  return NULL;
+  /* Issue 4 (notifications): "new video-session request" for the responsible group: the
+   * template's video-session team, and whoever the request names. */
+  {
+    g_auto(GStrv) group = td_cases_video_request_group (call->db, org_id,
+                                                        td_json_get_string (write->changes,
+                                                                            "device_id"));
+    g_auto(GStrv) named = session_ids (write->changes, "requested_ids", "responsible_ids");
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+    g_auto(GStrv) recipients = NULL;
+
+    g_strv_builder_addv (builder, (const char **) group);
+    g_strv_builder_addv (builder, (const char **) named);
+    recipients = g_strv_builder_end (builder);
+    return notify_session (write, "case_request", "New video-session request",
+                           (const char * const *) recipients);
+  }
 }
 
 static TdApiResponse *
@@ -113,7 +173,15 @@ session_before_update (TdResourceWrite *write)
     return td_cases_invalid_transition (TD_CASE_VIDEO_SESSION, actor, from, to);
 
   /* Issue 4 (notifications): "status change" for the responsible employees. */
-  return NULL;
+  {
+    g_auto(GStrv) responsible = td_cases_row_ids (json_object_has_member (write->changes,
+                                                                          "responsible_ids")
+                                                  ? write->changes : write->current,
+                                                  "responsible_ids");
+    g_autofree char *what = g_strdup_printf ("Status %s", to);
+
+    return notify_session (write, "status_change", what, (const char * const *) responsible);
+  }
 }
 
 static const TdFieldDef session_fields[] = {

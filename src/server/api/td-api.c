@@ -25,12 +25,17 @@ static const TdApiRouteTable * const route_tables[] = {
   &td_api_assets_route_table,
   &td_api_cases_route_table,
   &td_api_insights_route_table,
+  &td_api_mail_route_table,
+  &td_api_lifecycle_route_table,
+  &td_api_notify_route_table,
   &td_api_sync_route_table,
 };
 
 struct _TdApi
 {
   TdDbPool *pool;
+  char     *public_url;  /* without a trailing slash; NULL: from the Host header */
+  TdMailer *mailer;      /* borrowed */
 };
 
 TdApi *
@@ -45,7 +50,57 @@ td_api_new (TdDbPool *pool)
 void
 td_api_free (TdApi *api)
 {
+  if (api == NULL)
+    return;
+  g_free (api->public_url);
   g_free (api);
+}
+
+void
+td_api_set_public_url (TdApi      *api,
+                       const char *public_url)
+{
+  g_autofree char *url = g_strdup (public_url);
+
+  while (url != NULL && g_str_has_suffix (url, "/"))
+    url[strlen (url) - 1] = '\0';
+  g_free (api->public_url);
+  api->public_url = url != NULL && *url != '\0' ? g_steal_pointer (&url) : NULL;
+}
+
+void
+td_api_set_mailer (TdApi    *api,
+                   TdMailer *mailer)
+{
+  api->mailer = mailer;
+}
+
+/* A Host header fit to put into a URL: a host name or address with an optional port. */
+static gboolean
+is_url_host (const char *host)
+{
+  gsize length;
+
+  if (host == NULL)
+    return FALSE;
+  length = strlen (host);
+  if (length == 0 || length > 255)
+    return FALSE;
+  for (const char *p = host; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr (".-:[]", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+char *
+td_api_call_url (TdApiCall  *call,
+                 const char *path)
+{
+  if (call->api != NULL && call->api->public_url != NULL)
+    return g_strconcat (call->api->public_url, path, NULL);
+  if (is_url_host (call->request->host))
+    return g_strconcat ("http://", call->request->host, path, NULL);
+  return g_strdup (path);
 }
 
 /* The end of the path segment that starts at @segment: the next '/' or the final NUL. */
@@ -353,6 +408,10 @@ td_api_dispatch (TdApi              *api,
     response = td_api_too_large_error (route_body_limit (route));
   else
     response = run_route (api, route, request, params);
+
+  /* A write may have queued mail (td_mail_queue) in the transaction it has now committed. */
+  if (api->mailer != NULL && response->status < 400 && !g_str_equal (request->method, "GET"))
+    td_mailer_kick (api->mailer);
 
   /* Responses carry personal data and tokens: no cache may keep them. */
   td_api_response_set_header (response, "Cache-Control", "no-store");

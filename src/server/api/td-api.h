@@ -12,6 +12,7 @@
 #include "td-api-request.h"
 #include "td-api-response.h"
 #include "td-db-pool.h"
+#include "td-mailer.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,14 @@ gsize          td_api_body_limit      (TdApi              *api,
 TdApiResponse *td_api_dispatch        (TdApi              *api,
                                        const TdApiRequest *request);
 TdApiResponse *td_api_too_large_error (gsize               limit);
+
+/* Mail (issue 4): the base URL of links in emails and the share-login URL (NULL: the Host
+ * header of the request, see td_api_call_url()), and the mailer the dispatcher wakes after
+ * every successful write (NULL: none; messages stay queued). Set before serving. */
+void           td_api_set_public_url  (TdApi              *api,
+                                       const char         *public_url);
+void           td_api_set_mailer      (TdApi              *api,
+                                       TdMailer           *mailer);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdApi, td_api_free)
 

@@ -34,4 +34,7 @@ extern const TdResourceDef td_resource_video_sessions;
 extern const TdResourceDef td_resource_task_events;
 extern const TdResourceDef td_resource_tasks;
 
+/* Notifications area (td-api-notifications.c) */
+extern const TdResourceDef td_resource_notifications;      /* notifications: user_id (owner), event_type, subject_type, subject_id, title, body, actor_id, count, event_at, read_at, unread */
+
 G_END_DECLS

@@ -63,7 +63,10 @@ set_invalid_credentials (GError **error)
 /* Checks @password for every account registered under @email and opens a session for the
  * first active one it matches. Every candidate costs one argon2id verification, and an
  * unknown address costs one against a dummy hash, so neither the answer nor its timing
- * tells an unknown address from a wrong password, a disabled or an invited account. */
+ * tells an unknown address from a wrong password or an invited account. Only when the
+ * password is right for a disabled account (the user, or a customer user's company) and for
+ * no active one does it fail with TD_SERVER_ERROR_ACCOUNT_DISABLED: that tells the person
+ * why, and tells nothing to someone who does not know the password. */
 TdAuthLogin *
 td_auth_login (TdDb        *db,
                const char  *email,
@@ -75,6 +78,7 @@ td_auth_login (TdDb        *db,
   g_autoptr(GPtrArray) candidates = NULL;
   g_autoptr(TdAuthLogin) login = NULL;
   TdUserRecord *matched = NULL;
+  gboolean disabled_matched = FALSE;
   g_autofree char *token_hash = NULL;
   g_autofree char *device_label = NULL;
   TdSessionNew session = { 0 };
@@ -100,8 +104,16 @@ td_auth_login (TdDb        *db,
       ok = td_password_verify (record->password_hash, password);
       if (ok && record->status == TD_USER_STATUS_ACTIVE && matched == NULL)
         matched = record;
+      else if (ok && record->status == TD_USER_STATUS_DISABLED)
+        disabled_matched = TRUE;
     }
 
+  if (matched == NULL && disabled_matched)
+    {
+      g_set_error_literal (error, TD_SERVER_ERROR, TD_SERVER_ERROR_ACCOUNT_DISABLED,
+                           "This account is disabled");
+      return NULL;
+    }
   if (matched == NULL)
     {
       set_invalid_credentials (error);

@@ -14,7 +14,7 @@
 
 #include "td-public-transfer.h"
 
-#include <string.h>
+#include "td-public-page.h"
 
 static const char page_style[] =
   "body{margin:0;font-family:system-ui,-apple-system,'Segoe UI',Roboto,Cantarell,sans-serif;"
@@ -53,52 +53,15 @@ static const char page_script[] =
   "scan again.','error');});"
   "})();";
 
-static char *
-csp_hash (const char *text)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[32];
-  gsize length = sizeof digest;
-  g_autofree char *encoded = NULL;
-
-  g_checksum_update (checksum, (const guchar *) text, (gssize) strlen (text));
-  g_checksum_get_digest (checksum, digest, &length);
-  encoded = g_base64_encode (digest, length);
-  return g_strdup_printf ("'sha256-%s'", encoded);
-}
+static const char page_main[] =
+  "<h1>Twindesk</h1>\n"
+  "<p id=\"status\">Signing in…</p>\n"
+  "<noscript><p class=\"error\">This page needs JavaScript to sign "
+  "you in.</p></noscript>\n";
 
 /* GET /login/transfer (public). */
 TdApiResponse *
 td_public_transfer_page (TdApiCall *call)
 {
-  TdApiResponse *response = td_api_response_new (200);
-  g_autofree char *script_hash = csp_hash (page_script);
-  g_autofree char *style_hash = csp_hash (page_style);
-  g_autofree char *csp = NULL;
-  char *html;
-
-  html = g_strdup_printf ("<!DOCTYPE html>\n"
-                          "<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                          "<meta name=\"referrer\" content=\"no-referrer\">\n"
-                          "<title>Twindesk — share login</title>\n"
-                          "<style>%s</style>\n</head>\n<body>\n<main>\n"
-                          "<h1>Twindesk</h1>\n"
-                          "<p id=\"status\">Signing in…</p>\n"
-                          "<noscript><p class=\"error\">This page needs JavaScript to sign "
-                          "you in.</p></noscript>\n"
-                          "</main>\n<script>%s</script>\n</body>\n</html>\n",
-                          page_style, page_script);
-
-  csp = g_strdup_printf ("default-src 'none'; script-src %s; style-src %s; connect-src 'self'; "
-                         "img-src 'self'; base-uri 'none'; form-action 'none'; "
-                         "frame-ancestors 'none'", script_hash, style_hash);
-
-  response->body = g_bytes_new_take (html, strlen (html));
-  response->content_type = "text/html; charset=utf-8";
-  td_api_response_set_header (response, "Content-Security-Policy", csp);
-  td_api_response_set_header (response, "X-Content-Type-Options", "nosniff");
-  td_api_response_set_header (response, "Referrer-Policy", "no-referrer");
-  td_api_response_set_header (response, "X-Frame-Options", "DENY");
-  return response;
+  return td_public_page_new ("share login", page_style, page_main, page_script);
 }

@@ -126,7 +126,8 @@ td_seed_demo (TdDb     *db,
    * that finds its data present adds nothing. */
   if (!td_seed_demo_organization (db, org_id, error) ||
       !td_seed_demo_assets (db, org_id, error) ||
-      !td_seed_demo_cases (db, org_id, error))
+      !td_seed_demo_cases (db, org_id, error) ||
+      !td_seed_demo_notify (db, org_id, error))
     return FALSE;
 
   if (!td_db_transaction_commit (transaction, error))

@@ -27,5 +27,8 @@ gboolean td_seed_demo_assets       (TdDb        *db,
 gboolean td_seed_demo_cases        (TdDb        *db,
                                     const char  *org_id,
                                     GError     **error);
+gboolean td_seed_demo_notify       (TdDb        *db,
+                                    const char  *org_id,
+                                    GError     **error);
 
 G_END_DECLS

@@ -17,11 +17,12 @@
 #include "td-time.h"
 
 /* Every read goes through this projection so that row_to_record() has one column order.
- * A user of a deleted organization or customer does not exist as far as the API goes. */
+ * A user of a deleted organization or customer does not exist as far as the API goes; a
+ * user of a disabled customer company exists but may not sign in (migration 11). */
 #define USER_COLUMNS \
   "e.id, e.email, e.first_name, e.last_name, e.language, e.role, e.org_id, o.name, " \
   "e.customer_id, c.name, e.status, e.password_hash, e.departments, e.avatar, " \
-  "e.push_enabled, e.notification_preferences"
+  "e.push_enabled, e.notification_preferences, c.status"
 #define USER_FROM \
   " FROM employees e" \
   " JOIN organizations o ON o.id = e.org_id AND o.deleted = 0" \
@@ -129,6 +130,11 @@ row_to_record (TdDbStmt *stmt)
   record->password_hash = td_db_stmt_dup_text (stmt, 11);
 
   if (user->role == TD_ROLE_INVALID)
+    record->status = TD_USER_STATUS_DISABLED;
+  /* A customer-login user is as active as their company: disabling the company disables
+   * every login of it at once, and enabling it again restores them. */
+  if (login_type == TD_LOGIN_CUSTOMER && record->status == TD_USER_STATUS_ACTIVE &&
+      g_strcmp0 (td_db_stmt_get_text (stmt, 16), "active") != 0)
     record->status = TD_USER_STATUS_DISABLED;
 
   return record;
