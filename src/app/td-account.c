@@ -13,6 +13,8 @@
 
 #include "td-account.h"
 
+#include <glib/gi18n.h>
+
 #include "td-validate.h"
 
 /* libsoup has no timeout by default; a sign-in should fail visibly rather than hang. */
@@ -29,6 +31,7 @@ struct _TdAccount
   TdAccountState  state;
   TdApiClient    *client;
   TdUser         *user;
+  TdEventStream  *events;  /* while signed in */
 
   /* The user hears once per run that the keyring is missing, not at every sign-in. */
   gboolean        told_credentials_unavailable;
@@ -101,11 +104,49 @@ set_state (TdAccount      *self,
 /* The user is announced before the state, so that whoever shows the home page when the
  * state changes finds it already filled in. */
 static void
+sign_out_after_session_end_cb (GObject      *source,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!td_account_sign_out_finish (TD_ACCOUNT (source), result, &error))
+    g_warning ("Signing out failed: %s", error->message);
+}
+
+/* The server closed the event stream because the session was revoked (elsewhere, by an
+ * administrator, by a password change): the app must not go on as if signed in. */
+static void
+session_ended_cb (TdEventStream *events,
+                  gpointer       user_data)
+{
+  TdAccount *self = TD_ACCOUNT (user_data);
+
+  g_signal_emit (self, signals[NOTICE], 0,
+                 _("Your session has ended. Please sign in again."));
+  td_account_sign_out_async (self, NULL, sign_out_after_session_end_cb, NULL);
+}
+
+static void
+stop_events (TdAccount *self)
+{
+  if (self->events == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->events, self);
+  td_event_stream_stop (self->events);
+  g_clear_object (&self->events);
+}
+
+static void
 set_signed_in (TdAccount    *self,
                TdApiClient  *client,
                const TdUser *user)
 {
   g_set_object (&self->client, client);
+  stop_events (self);
+  self->events = td_event_stream_new (client);
+  g_signal_connect (self->events, "session-ended", G_CALLBACK (session_ended_cb), self);
+  td_event_stream_start (self->events);
   g_clear_pointer (&self->user, td_user_free);
   self->user = td_user_copy (user);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
@@ -115,6 +156,7 @@ set_signed_in (TdAccount    *self,
 static void
 set_signed_out (TdAccount *self)
 {
+  stop_events (self);
   g_clear_object (&self->client);
   if (self->user != NULL)
     {
@@ -496,6 +538,7 @@ td_account_dispose (GObject *object)
 {
   TdAccount *self = TD_ACCOUNT (object);
 
+  stop_events (self);
   g_clear_object (&self->client);
   g_clear_object (&self->credentials);
   g_clear_object (&self->settings);
@@ -667,6 +710,16 @@ td_account_get_client (TdAccount *self)
   g_return_val_if_fail (TD_IS_ACCOUNT (self), NULL);
 
   return self->client;
+}
+
+/* The server's event stream of the signed-in session (NULL while signed out): "change",
+ * "notification", "connected", "session-ended" (td-event-stream.h). */
+TdEventStream *
+td_account_get_events (TdAccount *self)
+{
+  g_return_val_if_fail (TD_IS_ACCOUNT (self), NULL);
+
+  return self->events;
 }
 
 /* Only while signed in. */

@@ -8,6 +8,7 @@
 
 #include "td-api-client.h"
 #include "td-credentials.h"
+#include "td-event-stream.h"
 #include "td-user.h"
 
 G_BEGIN_DECLS
@@ -32,6 +33,7 @@ GSettings      *td_account_get_settings        (TdAccount            *self);
 TdCredentials  *td_account_get_credentials     (TdAccount            *self);
 TdAccountState  td_account_get_state           (TdAccount            *self);
 TdApiClient    *td_account_get_client          (TdAccount            *self);
+TdEventStream  *td_account_get_events          (TdAccount            *self);
 const TdUser   *td_account_get_user            (TdAccount            *self);
 char           *td_account_dup_server_url      (TdAccount            *self);
 char           *td_account_dup_last_user       (TdAccount            *self);

@@ -2,6 +2,7 @@
  *
  *   twindesk-server --db PATH --listen HOST:PORT [--seed demo | --seed bulk:N]
  *                   [--smtp smtp://HOST:PORT] [--mail-from ADDRESS] [--spool DIR]
+ *                   [--change-retention-days DAYS]
  *                   [--public-url URL]
  *
  * Prints exactly one line to standard output, "twindesk-server: listening on URL", once
@@ -21,6 +22,8 @@
 #include <string.h>
 
 #include "td-api.h"
+#include "td-changes.h"
+#include "td-time.h"
 #include "td-db-pool.h"
 #include "td-http-server.h"
 #include "td-mailer.h"
@@ -31,6 +34,8 @@
 #include "td-store-orgs.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
+#define DEFAULT_CHANGE_RETENTION_DAYS 30
+#define PRUNE_INTERVAL_SECONDS (60 * 60)
 
 typedef struct
 {
@@ -41,6 +46,7 @@ typedef struct
   char     *mail_from;
   char     *spool;
   char     *public_url;
+  gint      change_retention_days;
   gboolean  version;
 } TdServerOptions;
 
@@ -114,6 +120,9 @@ parse_options (int               *argc,
     { "public-url", 0, 0, G_OPTION_ARG_STRING, &options->public_url,
       "Base URL people reach the server at, for links in email and share-login QR codes "
       "(default: http:// and the address it listens on)", "URL" },
+    { "change-retention-days", 0, 0, G_OPTION_ARG_INT, &options->change_retention_days,
+      "Keep change-feed history this many days (default 30); older cursors must resync",
+      "DAYS" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
       "Print the version and exit", NULL },
     { NULL }
@@ -155,6 +164,14 @@ parse_options (int               *argc,
     }
   if (options->listen == NULL)
     options->listen = g_strdup (DEFAULT_LISTEN);
+  if (options->change_retention_days == 0)
+    options->change_retention_days = DEFAULT_CHANGE_RETENTION_DAYS;
+  if (options->change_retention_days < 1 || options->change_retention_days > 3650)
+    {
+      g_set_error_literal (error, TD_SERVER_ERROR, TD_SERVER_ERROR_INVALID_ARGUMENT,
+                           "--change-retention-days takes 1 to 3650");
+      return FALSE;
+    }
   if (options->public_url != NULL && !is_public_url (options->public_url))
     {
       g_set_error (error, TD_SERVER_ERROR, TD_SERVER_ERROR_INVALID_ARGUMENT,
@@ -219,6 +236,71 @@ out:
   return ok;
 }
 
+/* Change-feed retention: pruning runs on a worker thread (it may delete many rows), at
+ * start-up and every hour, never twice at once. */
+typedef struct
+{
+  TdDbPool *pool;
+  gint      days;
+  gboolean  running;  /* main context only */
+} TdPruner;
+
+static void
+prune_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  TdPruner *pruner = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cutoff = td_time_format (td_time_now_usec () -
+                                            (gint64) pruner->days * 86400 * G_USEC_PER_SEC);
+  TdDb *db = td_db_pool_acquire (pruner->pool, &error);
+  gint64 min_since = 0;
+  guint64 pruned = 0;
+
+  if (db != NULL)
+    {
+      TdDbTransaction *transaction = td_db_transaction_begin (db, &error);
+
+      if (transaction != NULL &&
+          td_changes_prune (db, cutoff, &min_since, &pruned, &error) &&
+          td_db_transaction_commit (transaction, &error) && pruned > 0)
+        g_message ("Change feed: pruned %" G_GUINT64_FORMAT " rows older than %s; "
+                   "cursors before %" G_GINT64_FORMAT " must resync", pruned, cutoff, min_since);
+      g_clear_pointer (&transaction, td_db_transaction_free);
+      td_db_pool_release (pruner->pool, db);
+    }
+  if (error != NULL)
+    g_warning ("Pruning the change feed failed: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+prune_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  TdPruner *pruner = user_data;
+
+  pruner->running = FALSE;
+}
+
+static gboolean
+prune_cb (gpointer user_data)
+{
+  TdPruner *pruner = user_data;
+  g_autoptr(GTask) task = NULL;
+
+  if (pruner->running)
+    return G_SOURCE_CONTINUE;
+  pruner->running = TRUE;
+  task = g_task_new (NULL, NULL, prune_done_cb, pruner);
+  g_task_set_task_data (task, pruner, NULL);
+  g_task_run_in_thread (task, prune_thread);
+  return G_SOURCE_CONTINUE;
+}
+
 static gboolean
 quit_cb (gpointer user_data)
 {
@@ -240,7 +322,8 @@ main (int    argc,
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *url = NULL;
   g_autofree char *spool = NULL;
-  guint sigterm_id, sigint_id;
+  guint sigterm_id, sigint_id, prune_id;
+  TdPruner pruner = { 0 };
 
   setlocale (LC_ALL, "");
   /* Standard output carries only the "listening on" line. */
@@ -305,10 +388,18 @@ main (int    argc,
   printf ("twindesk-server: listening on %s\n", url);
   fflush (stdout);
 
+  pruner.pool = pool;
+  pruner.days = options.change_retention_days;
+  prune_cb (&pruner);
+  prune_id = g_timeout_add_seconds (PRUNE_INTERVAL_SECONDS, prune_cb, &pruner);
+
   g_main_loop_run (loop);
 
   g_source_remove (sigterm_id);
   g_source_remove (sigint_id);
+  g_source_remove (prune_id);
+  while (pruner.running)
+    g_main_context_iteration (NULL, TRUE);
 
   /* Order matters: no request may still run when the connections close. */
   g_clear_pointer (&http, td_http_server_free);

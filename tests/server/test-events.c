@@ -384,6 +384,39 @@ test_revoke_closes (void)
   }
 }
 
+/* Share login: redeeming the token tells the issuing user's socket at once. */
+static void
+test_notification_pushed (void)
+{
+  g_autofree char *globex = login ("member@globex.test");
+  g_autoptr(Socket) socket = open_ready (globex);
+  g_autoptr(TdTestResponse) created = http ("POST", "/api/v1/auth/transfer-tokens", globex, NULL, "{}");
+  g_autoptr(TdTestResponse) redeemed = NULL;
+  g_autofree char *body = NULL;
+  gboolean notified = FALSE;
+
+  g_assert_cmpuint (created->status, ==, 201);
+  body = g_strdup_printf ("{\"token\":\"%s\"}",
+                          json_object_get_string_member (json_node_get_object (created->json), "token"));
+  redeemed = http ("POST", "/api/v1/auth/transfer-tokens/redeem", NULL, NULL, body);
+  g_assert_cmpuint (redeemed->status, ==, 200);
+
+  for (guint i = 0; i < 10 && !notified; i++)
+    {
+      g_autoptr(JsonObject) message = next_message (socket, 2000);
+      JsonObject *notification;
+
+      g_assert_nonnull (message);
+      if (g_strcmp0 (json_object_get_string_member (message, "type"), "notification") != 0)
+        continue;
+      notification = json_object_get_object_member (message, "notification");
+      g_assert_cmpstr (json_object_get_string_member (notification, "event_type"), ==, "system_alert");
+      g_assert_cmpstr (json_object_get_string_member (notification, "subject_type"), ==, "session");
+      notified = TRUE;
+    }
+  g_assert_true (notified);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -397,6 +430,7 @@ main (int    argc,
   g_test_add_func ("/events/change-latency", test_change_latency);
   g_test_add_func ("/events/ping-and-refusals", test_ping_and_refusals);
   g_test_add_func ("/events/revoke-closes", test_revoke_closes);
+  g_test_add_func ("/events/notification-pushed", test_notification_pushed);
 
   status = g_test_run ();
   g_object_unref (session);
