@@ -627,3 +627,13 @@ td_api_client_get_me_finish (TdApiClient   *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* The one SoupSession of the client, for the sync engine's own requests (headers such as
+ * If-Match and Idempotency-Key, and bodies of 412 answers, that the typed calls hide). */
+SoupSession *
+td_api_client_get_soup_session (TdApiClient *self)
+{
+  g_return_val_if_fail (TD_IS_API_CLIENT (self), NULL);
+
+  return self->session;
+}

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "td-client-error.h"
 #include "td-session.h"
@@ -53,5 +54,8 @@ void         td_api_client_get_me_async   (TdApiClient          *self,
 TdUser      *td_api_client_get_me_finish  (TdApiClient          *self,
                                            GAsyncResult         *result,
                                            GError              **error);
+
+/* The client's SoupSession (see td-sync.c). */
+SoupSession *td_api_client_get_soup_session (TdApiClient *self);
 
 G_END_DECLS

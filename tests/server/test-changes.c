@@ -18,6 +18,7 @@
 
 #include "td-api.h"
 #include "td-changes.h"
+#include "td-collections.h"
 #include "td-db-pool.h"
 #include "td-json.h"
 #include "td-resource.h"
@@ -528,6 +529,21 @@ test_cursor_validity (void)
   }
 }
 
+/* The client's table of types and collections (td-collections.h) is the server's. */
+static void
+test_collections_table (void)
+{
+  gsize n_defs;
+  const TdResourceDef * const *defs = td_resource_all (&n_defs);
+
+  for (gsize d = 0; d < n_defs; d++)
+    {
+      g_assert_cmpstr (td_collection_for_type (defs[d]->type), ==, defs[d]->collection);
+      g_assert_cmpstr (td_type_for_collection (defs[d]->collection), ==, defs[d]->type);
+    }
+  g_assert_null (td_collection_for_type ("ticket_message"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -537,6 +553,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   demo = td_test_demo_api_new ("changes.db");
 
+  g_test_add_func ("/changes/collections-table", test_collections_table);
   g_test_add_func ("/changes/initial-matches-lists", test_initial_matches_lists);
   g_test_add_func ("/changes/paging", test_paging);
   g_test_add_func ("/changes/foreign-writes-stay-hidden", test_foreign_writes_stay_hidden);

@@ -96,7 +96,8 @@ resync_required (const char *why)
 /* NULL when @since can be answered for the caller, else the 410 (or 500). */
 static TdApiResponse *
 check_cursor (TdApiCall *call,
-              gint64     since)
+              gint64     since,
+              gint64    *out_newest)
 {
   g_autoptr(GError) error = NULL;
   gint64 min_since, newest, user_seq, org_seq;
@@ -108,6 +109,7 @@ check_cursor (TdApiCall *call,
       !read_int (call->db, "SELECT scope_seq FROM organizations WHERE id = ?",
                  call->identity->user->org_id, &org_seq, &error))
     return td_api_internal_error ("Reading the change feed state failed", error);
+  *out_newest = newest;
 
   /* since = 0 is the initial sync: always answerable. */
   if (since == 0)
@@ -353,7 +355,7 @@ td_changes_page (TdApiCall      *call,
 
   g_return_val_if_fail (call != NULL && call->identity != NULL && out_error != NULL, NULL);
 
-  *out_error = check_cursor (call, since);
+  *out_error = check_cursor (call, since, &page->newest_seq);
   if (*out_error != NULL)
     return NULL;
 
@@ -416,8 +418,9 @@ td_changes_page (TdApiCall      *call,
     }
 
   page->next_since = cursor;
-  g_string_append_printf (page->json, "],\"next_since\":%" G_GINT64_FORMAT ",\"has_more\":%s}",
-                          cursor, page->has_more ? "true" : "false");
+  g_string_append_printf (page->json, "],\"next_since\":%" G_GINT64_FORMAT ",\"has_more\":%s,"
+                          "\"newest_seq\":%" G_GINT64_FORMAT "}",
+                          cursor, page->has_more ? "true" : "false", page->newest_seq);
   return g_steal_pointer (&page);
 }
 

@@ -21,6 +21,7 @@ typedef struct
   gint64     next_since;
   gboolean   has_more;
   gint64     last_change_seq;  /* of the last change in the page; 0 when empty */
+  gint64     newest_seq;       /* the newest change of the server (progress of a sync) */
   GPtrArray *notifications;    /* JSON texts of the notification upserts, for the events */
 } TdChangesPage;
 
