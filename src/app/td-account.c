@@ -32,6 +32,11 @@ struct _TdAccount
   TdApiClient    *client;
   TdUser         *user;
   TdEventStream  *events;  /* while signed in */
+  TdCache        *cache;   /* while signed in, if it could be opened */
+  TdSync         *sync;
+  /* A session that ended on the server (revoked, expired) keeps the offline copy and its
+   * unsent changes for the next login; signing out on purpose wipes it. */
+  gboolean        keep_cache;
 
   /* The user hears once per run that the keyring is missing, not at every sign-in. */
   gboolean        told_credentials_unavailable;
@@ -122,6 +127,7 @@ session_ended_cb (TdEventStream *events,
 {
   TdAccount *self = TD_ACCOUNT (user_data);
 
+  self->keep_cache = TRUE;
   g_signal_emit (self, signals[NOTICE], 0,
                  _("Your session has ended. Please sign in again."));
   td_account_sign_out_async (self, NULL, sign_out_after_session_end_cb, NULL);
@@ -137,6 +143,42 @@ stop_events (TdAccount *self)
   g_clear_object (&self->events);
 }
 
+/* The offline copy of this server and user (td-cache.h), kept current by the sync
+ * engine. Without it the app still works online; the person is told why once. */
+static void
+start_sync (TdAccount    *self,
+            TdApiClient  *client,
+            const TdUser *user)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->cache = td_cache_open (td_api_client_get_base_url (client), user->id, &error);
+  if (self->cache == NULL)
+    {
+      g_warning ("The offline copy cannot be opened: %s", error->message);
+      g_signal_emit (self, signals[NOTICE], 0,
+                     _("Your data cannot be kept for offline use on this computer."));
+      return;
+    }
+  self->sync = td_sync_new (client, self->cache);
+  td_sync_set_event_stream (self->sync, self->events);
+  td_sync_start (self->sync);
+}
+
+static void
+stop_sync (TdAccount *self,
+           gboolean   wipe)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->sync != NULL)
+    td_sync_stop (self->sync);
+  g_clear_object (&self->sync);
+  if (self->cache != NULL && wipe && !td_cache_wipe (self->cache, &error))
+    g_warning ("The offline copy could not be removed: %s", error->message);
+  g_clear_object (&self->cache);
+}
+
 static void
 set_signed_in (TdAccount    *self,
                TdApiClient  *client,
@@ -146,6 +188,8 @@ set_signed_in (TdAccount    *self,
   stop_events (self);
   self->events = td_event_stream_new (client);
   g_signal_connect (self->events, "session-ended", G_CALLBACK (session_ended_cb), self);
+  stop_sync (self, FALSE);
+  start_sync (self, client, user);
   td_event_stream_start (self->events);
   g_clear_pointer (&self->user, td_user_free);
   self->user = td_user_copy (user);
@@ -156,6 +200,8 @@ set_signed_in (TdAccount    *self,
 static void
 set_signed_out (TdAccount *self)
 {
+  stop_sync (self, !self->keep_cache);
+  self->keep_cache = FALSE;
   stop_events (self);
   g_clear_object (&self->client);
   if (self->user != NULL)
@@ -538,6 +584,7 @@ td_account_dispose (GObject *object)
 {
   TdAccount *self = TD_ACCOUNT (object);
 
+  stop_sync (self, FALSE);
   stop_events (self);
   g_clear_object (&self->client);
   g_clear_object (&self->credentials);
@@ -720,6 +767,25 @@ td_account_get_events (TdAccount *self)
   g_return_val_if_fail (TD_IS_ACCOUNT (self), NULL);
 
   return self->events;
+}
+
+/* The offline copy and its sync engine while signed in (NULL otherwise, or when the copy
+ * could not be opened). Lists read the cache; edits go through td-outbox.h and then
+ * td_sync_kick(). */
+TdCache *
+td_account_get_cache (TdAccount *self)
+{
+  g_return_val_if_fail (TD_IS_ACCOUNT (self), NULL);
+
+  return self->cache;
+}
+
+TdSync *
+td_account_get_sync (TdAccount *self)
+{
+  g_return_val_if_fail (TD_IS_ACCOUNT (self), NULL);
+
+  return self->sync;
 }
 
 /* Only while signed in. */

@@ -8,7 +8,9 @@
 
 #include "td-api-client.h"
 #include "td-credentials.h"
+#include "td-cache.h"
 #include "td-event-stream.h"
+#include "td-sync.h"
 #include "td-user.h"
 
 G_BEGIN_DECLS
@@ -34,6 +36,8 @@ TdCredentials  *td_account_get_credentials     (TdAccount            *self);
 TdAccountState  td_account_get_state           (TdAccount            *self);
 TdApiClient    *td_account_get_client          (TdAccount            *self);
 TdEventStream  *td_account_get_events          (TdAccount            *self);
+TdCache        *td_account_get_cache           (TdAccount            *self);
+TdSync         *td_account_get_sync            (TdAccount            *self);
 const TdUser   *td_account_get_user            (TdAccount            *self);
 char           *td_account_dup_server_url      (TdAccount            *self);
 char           *td_account_dup_last_user       (TdAccount            *self);
