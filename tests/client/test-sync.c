@@ -466,6 +466,225 @@ test_concurrent_edits (void)
   g_assert_cmpuint (td_outbox_count (two->cache, TD_OUTBOX_STATE_CONFLICT), ==, 0);
 }
 
+/* A proxy between the client and the server that can drop the answer to the next POST after
+ * the server has sent it (so after the server committed): the client sees the connection
+ * die and cannot know whether its create happened. */
+typedef struct
+{
+  GSocketListener *listener;
+  guint16          port;
+  guint16          server_port;
+  gint             drop_next_post;   /* atomic */
+  gint             dropped;          /* atomic */
+  gint             stopping;         /* atomic */
+  GThread         *thread;
+} Proxy;
+
+/* Reads one HTTP message (head + Content-Length body) from @stream into @out. */
+static gboolean
+read_message (GInputStream *stream,
+              GByteArray   *out)
+{
+  guint8 byte;
+  gsize head_end = 0;
+  guint64 length = 0;
+
+  while (head_end == 0)
+    {
+      if (g_input_stream_read (stream, &byte, 1, NULL, NULL) != 1)
+        return FALSE;
+      g_byte_array_append (out, &byte, 1);
+      if (out->len >= 4 && memcmp (out->data + out->len - 4, "\r\n\r\n", 4) == 0)
+        head_end = out->len;
+    }
+  {
+    g_autofree char *head = g_ascii_strdown ((const char *) out->data, head_end);
+    const char *header = strstr (head, "\r\ncontent-length:");
+
+    if (header != NULL)
+      length = g_ascii_strtoull (header + strlen ("\r\ncontent-length:"), NULL, 10);
+  }
+  if (length > 0)
+    {
+      g_autofree guint8 *body = g_malloc (length);
+      gsize got = 0;
+
+      if (!g_input_stream_read_all (stream, body, length, &got, NULL, NULL) || got != length)
+        return FALSE;
+      g_byte_array_append (out, body, length);
+    }
+  return TRUE;
+}
+
+static void
+proxy_connection (Proxy             *proxy,
+                  GSocketConnection *downstream)
+{
+  g_autoptr(GSocketClient) connector = g_socket_client_new ();
+  g_autoptr(GSocketConnection) upstream = g_socket_client_connect_to_host (connector, "127.0.0.1",
+                                                                           proxy->server_port,
+                                                                           NULL, NULL);
+  GInputStream *down_in = g_io_stream_get_input_stream (G_IO_STREAM (downstream));
+  GOutputStream *down_out = g_io_stream_get_output_stream (G_IO_STREAM (downstream));
+
+  if (upstream == NULL)
+    return;
+  for (;;)
+    {
+      g_autoptr(GByteArray) request = g_byte_array_new ();
+      g_autoptr(GByteArray) response = g_byte_array_new ();
+      gboolean post;
+
+      if (!read_message (down_in, request))
+        return;
+      post = request->len > 5 && memcmp (request->data, "POST ", 5) == 0;
+      if (!g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (upstream)),
+                                      request->data, request->len, NULL, NULL, NULL) ||
+          !read_message (g_io_stream_get_input_stream (G_IO_STREAM (upstream)), response))
+        return;
+      if (post && g_atomic_int_compare_and_exchange (&proxy->drop_next_post, 1, 0))
+        {
+          g_atomic_int_inc (&proxy->dropped);
+          return;  /* the server has answered; the client never hears it */
+        }
+      if (!g_output_stream_write_all (down_out, response->data, response->len, NULL, NULL, NULL))
+        return;
+    }
+}
+
+typedef struct
+{
+  Proxy             *proxy;
+  GSocketConnection *connection;
+} ProxyJob;
+
+static gpointer
+proxy_job_thread (gpointer data)
+{
+  ProxyJob *job = data;
+
+  proxy_connection (job->proxy, job->connection);
+  g_io_stream_close (G_IO_STREAM (job->connection), NULL, NULL);
+  g_object_unref (job->connection);
+  g_free (job);
+  return NULL;
+}
+
+/* One thread per connection: libsoup keeps connections open and may open more. */
+static gpointer
+proxy_thread (gpointer data)
+{
+  Proxy *proxy = data;
+
+  for (;;)
+    {
+      GSocketConnection *connection = g_socket_listener_accept (proxy->listener, NULL, NULL, NULL);
+      ProxyJob *job;
+
+      if (connection == NULL || g_atomic_int_get (&proxy->stopping))
+        {
+          g_clear_object (&connection);
+          return NULL;
+        }
+      job = g_new0 (ProxyJob, 1);
+      job->proxy = proxy;
+      job->connection = connection;
+      g_thread_unref (g_thread_new ("test-proxy-connection", proxy_job_thread, job));
+    }
+}
+
+static Proxy *
+proxy_start (guint16 server_port)
+{
+  Proxy *proxy = g_new0 (Proxy, 1);
+  g_autoptr(GError) error = NULL;
+
+  proxy->server_port = server_port;
+  proxy->listener = g_socket_listener_new ();
+  proxy->port = g_socket_listener_add_any_inet_port (proxy->listener, NULL, &error);
+  g_assert_no_error (error);
+  proxy->thread = g_thread_new ("test-proxy", proxy_thread, proxy);
+  return proxy;
+}
+
+static void
+proxy_free (Proxy *proxy)
+{
+  /* The thread waits in accept(): a last connection wakes it up to see that it must stop. */
+  g_atomic_int_set (&proxy->stopping, 1);
+  {
+    g_autoptr(GSocketClient) poke = g_socket_client_new ();
+    g_autoptr(GSocketConnection) c = g_socket_client_connect_to_host (poke, "127.0.0.1",
+                                                                      proxy->port, NULL, NULL);
+  }
+  g_thread_join (proxy->thread);
+  g_socket_listener_close (proxy->listener);
+  g_object_unref (proxy->listener);
+  g_free (proxy);
+}
+
+static void
+test_lost_answer_replayed (void)
+{
+  g_autoptr(GUri) uri = g_uri_parse (td_test_server_get_url (server), G_URI_FLAGS_NONE, NULL);
+  Proxy *proxy = proxy_start ((guint16) g_uri_get_port (uri));
+  g_autofree char *proxied = g_strdup_printf ("http://127.0.0.1:%u", proxy->port);
+  g_autoptr(Client) client = client_new ("admin@acme.test", FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) ticket = json_object_new ();
+  g_autoptr(JsonObject) some = NULL;
+  g_autofree char *title = g_strdup_printf ("Answer lost %" G_GINT64_FORMAT, g_get_real_time ());
+  g_autofree char *existing = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *id = NULL;
+
+  /* The client talks to the server through the proxy only. */
+  g_clear_object (&client->sync);
+  g_clear_object (&client->client);
+  client->client = td_api_client_new (proxied);
+  td_api_client_set_token (client->client, client->token);
+  client->sync = td_sync_new (client->client, client->cache);
+  sync_and_wait (client, TD_SYNC_IDLE);
+
+  existing = some_ticket (client);
+  path = g_strdup_printf ("/api/v1/tickets/%s", existing);
+  some = call ("GET", path, client->token, NULL, NULL, NULL);
+  json_object_set_string_member (ticket, "title", title);
+  json_object_set_string_member (ticket, "device_id", json_object_get_string_member (some, "device_id"));
+  id = td_outbox_enqueue_create (client->cache, "ticket", ticket, &error);
+  g_assert_no_error (error);
+
+  g_atomic_int_set (&proxy->drop_next_post, 1);
+  sync_and_wait (client, TD_SYNC_OFFLINE);
+  g_assert_cmpint (g_atomic_int_get (&proxy->dropped), ==, 1);
+  /* The server did create it… */
+  g_assert_cmpuint (tickets_titled (client->token, title), ==, 1);
+  g_assert_cmpuint (td_outbox_count (client->cache, TD_OUTBOX_STATE_PENDING), ==, 1);
+
+  /* …and the retry, with the same key, is answered from the stored response. */
+  sync_and_wait (client, TD_SYNC_IDLE);
+  g_assert_cmpuint (td_outbox_count (client->cache, TD_OUTBOX_STATE_PENDING), ==, 0);
+  g_assert_cmpuint (td_outbox_count (client->cache, TD_OUTBOX_STATE_FAILED), ==, 0);
+  g_assert_cmpuint (tickets_titled (client->token, title), ==, 1);
+  {
+    /* The cache holds the server's object (the server's number; under the server's id). */
+    g_autofree char *escaped = g_uri_escape_string (title, NULL, FALSE);
+    g_autofree char *query = g_strdup_printf ("/api/v1/tickets?q=%s&limit=5", escaped);
+    g_autoptr(JsonObject) list = call ("GET", query, client->token, NULL, NULL, NULL);
+    JsonObject *created = json_array_get_object_element (json_object_get_array_member (list, "items"), 0);
+    g_autoptr(JsonObject) cached = td_cache_get_object (client->cache, "ticket",
+                                                        json_object_get_string_member (created, "id"),
+                                                        NULL);
+
+    g_assert_nonnull (cached);
+    g_assert_cmpint (json_object_get_int_member (cached, "number"), ==,
+                     json_object_get_int_member (created, "number"));
+  }
+
+  td_sync_stop (client->sync);
+  proxy_free (proxy);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -484,6 +703,7 @@ main (int    argc,
   g_test_add_func ("/sync/offline-edit-lands-once", test_offline_edit_lands_once);
   g_test_add_func ("/sync/offline-create-lands-once", test_offline_create_lands_once);
   g_test_add_func ("/sync/concurrent-edits", test_concurrent_edits);
+  g_test_add_func ("/sync/lost-answer-replayed", test_lost_answer_replayed);
 
   status = g_test_run ();
   g_object_unref (http);
