@@ -362,12 +362,21 @@ static Target
 resolve (const Route     *route,
          const Principal *who)
 {
-  g_auto(GStrv) segments = g_strsplit (route->pattern + strlen (TD_API_BASE_PATH "/"), "/", -1);
+  /* Public pages outside the API ("/invite", "/login/transfer") have no ids to fill in. */
+  const char *rest = g_str_has_prefix (route->pattern, TD_API_BASE_PATH "/")
+                     ? route->pattern + strlen (TD_API_BASE_PATH "/") : NULL;
+  g_auto(GStrv) segments = g_strsplit (rest != NULL ? rest : "", "/", -1);
   g_autoptr(GString) path = g_string_new (TD_API_BASE_PATH);
   const TdResourceDef *parent = NULL;
   const TdResourceDef *last = NULL;
   char *parent_id = NULL;
   Target target = { 0 };
+
+  if (rest == NULL)
+    {
+      target.path = g_strdup (route->pattern);
+      return target;
+    }
 
   for (guint i = 0; segments[i] != NULL; i++)
     {
