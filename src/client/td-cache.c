@@ -893,17 +893,16 @@ apply_one (TdCache     *self,
       if (object_id != NULL && strcmp (object_id, id) != 0)
         goto invalid;
 
-      if (!overlay)
+      /* The caller's page stays as it was: a copy only where the id must be added. */
+      if (object_id != NULL)
+        object = json_object_ref (json_node_get_object (object_node));
+      else
         {
-          object = json_object_ref (json_node_get_object (object_node));
-          if (object_id == NULL)
-            json_object_set_string_member (object, "id", id);
-          return td_cache_store_object (self, type, object, error);
+          object = td_cache_copy_members (json_node_get_object (object_node));
+          json_object_set_string_member (object, "id", id);
         }
-
-      object = json_object_ref (json_node_get_object (object_node));
-      if (object_id == NULL)
-        json_object_set_string_member (object, "id", id);
+      if (!overlay)
+        return td_cache_store_object (self, type, object, error);
       return td_cache_store_synced_object (self, type, object, error);
     }
 

@@ -298,8 +298,6 @@ main (int    argc,
   double fill;
 
   g_test_init (&argc, &argv, NULL);
-  dir = g_dir_make_tmp ("td-bench-cache-XXXXXX", &error);
-  g_assert_no_error (error);
 
   /* TD_BENCH_CACHE_DB=<path>: measure a cache kept by TD_BENCH_CACHE_KEEP, skip the rest. */
   if (g_getenv ("TD_BENCH_CACHE_DB") != NULL)
@@ -311,6 +309,8 @@ main (int    argc,
       return 0;
     }
 
+  dir = g_dir_make_tmp ("td-bench-cache-XXXXXX", &error);
+  g_assert_no_error (error);
   bench_initial_sync (dir);
 
   path = g_build_filename (dir, "big.db", NULL);
