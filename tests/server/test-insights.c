@@ -31,57 +31,11 @@ static TdTestDemoApi *demo;
 
 /* Requests */
 
-static TdApiResponse *
-request (const char *method,
-         const char *path_and_query,
-         const char *token,
-         const char *body)
-{
-  g_auto(GStrv) parts = g_strsplit (path_and_query, "?", 2);
-  g_autoptr(TdApiRequest) req = td_api_request_new (method, parts[0]);
+#define request(method, path, token, body) \
+  td_test_api_request (api, (method), (path), (token), (body))
 
-  if (parts[1] != NULL)
-    {
-      g_auto(GStrv) pairs = g_strsplit (parts[1], "&", -1);
-
-      for (guint i = 0; pairs[i] != NULL; i++)
-        {
-          g_auto(GStrv) kv = g_strsplit (pairs[i], "=", 2);
-
-          g_hash_table_insert (req->query, g_uri_unescape_string (kv[0], NULL),
-                               g_uri_unescape_string (kv[1] != NULL ? kv[1] : "", NULL));
-        }
-    }
-  if (token != NULL)
-    req->authorization = g_strdup_printf ("Bearer %s", token);
-  if (body != NULL)
-    td_api_request_set_body (req, body, strlen (body));
-  req->user_agent = g_strdup ("test-insights");
-
-  return td_api_dispatch (api, req);
-}
-
-static JsonObject *
-expect (guint       status,
-        const char *method,
-        const char *path,
-        const char *token,
-        const char *body)
-{
-  g_autoptr(TdApiResponse) response = request (method, path, token, body);
-  g_autoptr(JsonNode) node = NULL;
-
-  if (response->status != status)
-    g_error ("%s %s: expected %u, got %u: %.*s", method, path, status, response->status,
-             response->body ? (int) g_bytes_get_size (response->body) : 0,
-             response->body ? (const char *) g_bytes_get_data (response->body, NULL) : "");
-  if (response->body == NULL)
-    return NULL;
-  node = td_api_response_parse_body (response);
-  g_assert_nonnull (node);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-  return json_object_ref (json_node_get_object (node));
-}
+#define expect(status, method, path, token, body) \
+  td_test_api_expect (api, (status), (method), (path), (token), (body))
 
 static void
 expect_error (guint       status,
@@ -104,11 +58,7 @@ expect_error (guint       status,
 static char *
 login (const char *email)
 {
-  g_autofree char *body = g_strdup_printf ("{\"email\":\"%s\",\"password\":\"%s\"}", email,
-                                           TD_SEED_DEMO_PASSWORD);
-  g_autoptr(JsonObject) object = expect (200, "POST", "/api/v1/auth/login", NULL, body);
-
-  return g_strdup (json_object_get_string_member (object, "token"));
+  return td_test_api_login (api, email);
 }
 
 /* Database: rows as arrays of nullable strings */

@@ -113,10 +113,7 @@ login_body (const char *email,
 static char *
 login (const char *email)
 {
-  g_autofree char *body = login_body (email, TD_SEED_DEMO_PASSWORD);
-  g_autoptr(JsonNode) node = expect (200, "POST", "/api/v1/auth/login", NULL, body, NULL);
-
-  return g_strdup (member (node, "token"));
+  return td_test_api_login (demo->api, email);
 }
 
 /* A login with the right password that must fail as disabled, and one with a wrong password
