@@ -10,9 +10,12 @@
 
 #include "td-account.h"
 #include "td-application.h"
-#include "td-home-page.h"
+#include "td-dashboard-page.h"
+#include "td-list-page.h"
 #include "td-login-page.h"
+#include "td-notification-drawer.h"
 #include "td-resources.h"
+#include "td-side-menu.h"
 #include "td-window.h"
 
 /* GtkBuilder finds a class only once its type is registered; tests that load every .ui
@@ -26,7 +29,10 @@ td_app_ensure_types (void)
 
   g_type_ensure (TD_TYPE_ACCOUNT);
   g_type_ensure (TD_TYPE_APPLICATION);
-  g_type_ensure (TD_TYPE_HOME_PAGE);
+  g_type_ensure (TD_TYPE_DASHBOARD_PAGE);
+  g_type_ensure (TD_TYPE_LIST_PAGE);
+  g_type_ensure (TD_TYPE_SIDE_MENU);
   g_type_ensure (TD_TYPE_LOGIN_PAGE);
+  g_type_ensure (TD_TYPE_NOTIFICATION_DRAWER);
   g_type_ensure (TD_TYPE_WINDOW);
 }

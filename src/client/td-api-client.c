@@ -54,12 +54,15 @@ typedef struct
   ResponseHandler  handle;
   /* An error status that still counts as success for this call (0 for none). */
   guint            accepted_status;
+  /* The member the server blamed in its error body (`field`), for finishes that ask. */
+  char            *error_field;
 } Request;
 
 static void
 request_free (Request *request)
 {
   g_clear_object (&request->message);
+  g_free (request->error_field);
   g_free (request);
 }
 
@@ -153,8 +156,9 @@ status_fallback_message (TdApiError code)
  * {"error":{"code","message","field"}}; that message is meant for people, so it becomes the
  * GError message. Anything else in the body (a proxy's HTML page) is ignored. */
 static GError *
-status_error_new (guint   status,
-                  GBytes *body)
+status_error_new (guint    status,
+                  GBytes  *body,
+                  char   **error_field)
 {
   TdApiError code = td_api_error_from_status (status);
   g_autoptr(JsonObject) object = NULL;
@@ -169,6 +173,8 @@ status_error_new (guint   status,
   server_error = td_json_get_object (object, "error");
   message = td_json_get_string (server_error, "message");
   server_code = td_json_get_string (server_error, "code");
+  if (error_field != NULL)
+    *error_field = g_strdup (td_json_get_string (server_error, "field"));
 
   g_debug ("HTTP %u, server error code “%s”", status, server_code ? server_code : "");
 
@@ -235,7 +241,7 @@ send_cb (GObject      *source,
   status = soup_message_get_status (request->message);
   if (!SOUP_STATUS_IS_SUCCESSFUL (status) && status != request->accepted_status)
     {
-      g_task_return_error (task, status_error_new (status, body));
+      g_task_return_error (task, status_error_new (status, body, &request->error_field));
       return;
     }
 
@@ -626,6 +632,342 @@ td_api_client_get_me_finish (TdApiClient   *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == td_api_client_get_me_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Personal account and notification drawer -------------------------------------------- */
+
+/* Source tags of the calls that finish with td_api_client_object_finish() and
+ * td_api_client_action_finish(). */
+static char object_call_tag[] = "object";
+static char action_call_tag[] = "action";
+
+static gpointer
+decode_object (JsonObject  *object,
+               GError     **error)
+{
+  return json_object_ref (object);
+}
+
+static void
+object_handle (TdApiClient *self,
+               GTask       *task,
+               GBytes      *body)
+{
+  GError *error = NULL;
+  JsonObject *object = decode_body (body, decode_object, &error);
+
+  if (object == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, object, (GDestroyNotify) json_object_unref);
+}
+
+static void
+action_handle (TdApiClient *self,
+               GTask       *task,
+               GBytes      *body)
+{
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Starts an authorized call whose answer is an object (@handle object_handle) or nothing
+ * (action_handle); @body is serialized from @json when given. */
+static void
+start_call (TdApiClient         *self,
+            const char          *method,
+            const char          *path,
+            JsonNode            *json,
+            ResponseHandler      handle,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GBytes) body = NULL;
+  GTask *task;
+
+  g_return_if_fail (TD_IS_API_CLIENT (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, handle == object_handle ? object_call_tag : action_call_tag);
+
+  if (json != NULL)
+    {
+      char *text = td_json_to_string (json);
+
+      body = g_bytes_new_take (text, strlen (text));
+    }
+
+  send_request (self, task, method, path, body, TRUE, 0, handle);
+}
+
+static char *
+steal_error_field (GAsyncResult *result)
+{
+  Request *request = g_task_get_task_data (G_TASK (result));
+
+  return request != NULL ? g_steal_pointer (&request->error_field) : NULL;
+}
+
+JsonObject *
+td_api_client_object_finish_with_field (TdApiClient   *self,
+                                        GAsyncResult  *result,
+                                        char         **error_field,
+                                        GError       **error)
+{
+  JsonObject *object;
+
+  g_return_val_if_fail (TD_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == object_call_tag, NULL);
+
+  object = g_task_propagate_pointer (G_TASK (result), error);
+  if (error_field != NULL)
+    *error_field = object == NULL ? steal_error_field (result) : NULL;
+  return object;
+}
+
+JsonObject *
+td_api_client_object_finish (TdApiClient   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return td_api_client_object_finish_with_field (self, result, NULL, error);
+}
+
+gboolean
+td_api_client_action_finish_with_field (TdApiClient   *self,
+                                        GAsyncResult  *result,
+                                        char         **error_field,
+                                        GError       **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (TD_IS_API_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == action_call_tag, FALSE);
+
+  ok = g_task_propagate_boolean (G_TASK (result), error);
+  if (error_field != NULL)
+    *error_field = ok ? NULL : steal_error_field (result);
+  return ok;
+}
+
+gboolean
+td_api_client_action_finish (TdApiClient   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return td_api_client_action_finish_with_field (self, result, NULL, error);
+}
+
+/* {"name": "value", …} from NULL-terminated name/value pairs, as a body that is wiped when
+ * libsoup lets go of it (the values are tokens and passwords). */
+static GBytes *secret_json_body (const char *first_name,
+                                 ...) G_GNUC_NULL_TERMINATED;
+
+static GBytes *
+secret_json_body (const char *first_name,
+                  ...)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  va_list args;
+
+  json_builder_begin_object (builder);
+  va_start (args, first_name);
+  for (const char *name = first_name; name != NULL; name = va_arg (args, const char *))
+    {
+      json_builder_set_member_name (builder, name);
+      json_builder_add_string_value (builder, va_arg (args, const char *));
+    }
+  va_end (args);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  return secret_bytes_new_take (td_json_to_string (root));
+}
+
+/* Ids go into paths: only the characters of a UUID may, so that no id can walk elsewhere. */
+static char *
+escape_id (const char *id)
+{
+  return g_uri_escape_string (id, NULL, FALSE);
+}
+
+void
+td_api_client_list_notifications_async (TdApiClient         *self,
+                                        guint                limit,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/notifications?limit=%u",
+                                           CLAMP (limit, 1, 500));
+
+  start_call (self, "GET", path, NULL, object_handle, cancellable, callback, user_data);
+}
+
+void
+td_api_client_get_unread_count_async (TdApiClient         *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  start_call (self, "GET", "/api/v1/notifications/unread-count", NULL, object_handle,
+              cancellable, callback, user_data);
+}
+
+void
+td_api_client_mark_notification_read_async (TdApiClient         *self,
+                                            const char          *id,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (id != NULL);
+
+  escaped = escape_id (id);
+  path = g_strdup_printf ("/api/v1/notifications/%s/read", escaped);
+  start_call (self, "POST", path, NULL, object_handle, cancellable, callback, user_data);
+}
+
+void
+td_api_client_mark_all_notifications_read_async (TdApiClient         *self,
+                                                 const char          *until,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  if (until != NULL)
+    {
+      json_builder_set_member_name (builder, "until");
+      json_builder_add_string_value (builder, until);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  start_call (self, "POST", "/api/v1/notifications/read-all", root, object_handle,
+              cancellable, callback, user_data);
+}
+
+void
+td_api_client_create_transfer_token_async (TdApiClient         *self,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  start_call (self, "POST", "/api/v1/auth/transfer-tokens", NULL, object_handle,
+              cancellable, callback, user_data);
+}
+
+void
+td_api_client_redeem_transfer_token_async (TdApiClient         *self,
+                                           const char          *token,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GBytes) body = NULL;
+  GTask *task;
+
+  g_return_if_fail (TD_IS_API_CLIENT (self));
+  g_return_if_fail (token != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  /* It ends like a login, so it finishes like one. */
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, td_api_client_login_async);
+
+  body = secret_json_body ("token", token, NULL);
+
+  send_request (self, task, "POST", "/api/v1/auth/transfer-tokens/redeem", body, FALSE, 0,
+                login_handle);
+}
+
+void
+td_api_client_list_sessions_async (TdApiClient         *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  start_call (self, "GET", "/api/v1/me/sessions", NULL, object_handle, cancellable, callback,
+              user_data);
+}
+
+void
+td_api_client_revoke_session_async (TdApiClient         *self,
+                                    const char          *id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (id != NULL);
+
+  escaped = escape_id (id);
+  path = g_strdup_printf ("/api/v1/me/sessions/%s", escaped);
+  start_call (self, "DELETE", path, NULL, action_handle, cancellable, callback, user_data);
+}
+
+void
+td_api_client_revoke_other_sessions_async (TdApiClient         *self,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  start_call (self, "POST", "/api/v1/me/sessions/revoke-others", NULL, action_handle,
+              cancellable, callback, user_data);
+}
+
+void
+td_api_client_change_password_async (TdApiClient         *self,
+                                     const char          *current_password,
+                                     const char          *new_password,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GBytes) body = NULL;
+  GTask *task;
+
+  g_return_if_fail (TD_IS_API_CLIENT (self));
+  g_return_if_fail (current_password != NULL);
+  g_return_if_fail (new_password != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, action_call_tag);
+
+  body = secret_json_body ("current_password", current_password,
+                           "new_password", new_password, NULL);
+
+  send_request (self, task, "POST", "/api/v1/me/password", body, TRUE, 0, action_handle);
+}
+
+void
+td_api_client_update_me_async (TdApiClient         *self,
+                               JsonObject          *changes,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+
+  g_return_if_fail (changes != NULL);
+
+  json_node_set_object (root, changes);
+  start_call (self, "PATCH", "/api/v1/me", root, object_handle, cancellable, callback,
+              user_data);
 }
 
 /* The one SoupSession of the client, for the sync engine's own requests (headers such as

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "td-client-error.h"
@@ -54,6 +55,99 @@ void         td_api_client_get_me_async   (TdApiClient          *self,
 TdUser      *td_api_client_get_me_finish  (TdApiClient          *self,
                                            GAsyncResult         *result,
                                            GError              **error);
+
+/* Personal account and notification drawer ------------------------------------------- *
+ *
+ * Calls that answer a JSON object finish with td_api_client_object_finish(), which returns
+ * the parsed object (unref with json_object_unref()); calls that answer 204 finish with
+ * td_api_client_action_finish(). On a 400 the server may name the member at fault
+ * (`field` of its error body): td_api_client_action_finish_with_field() and
+ * td_api_client_object_finish_with_field() return it. */
+
+JsonObject  *td_api_client_object_finish  (TdApiClient          *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+JsonObject  *td_api_client_object_finish_with_field (TdApiClient   *self,
+                                                     GAsyncResult  *result,
+                                                     char         **error_field,
+                                                     GError       **error);
+gboolean     td_api_client_action_finish  (TdApiClient          *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+gboolean     td_api_client_action_finish_with_field (TdApiClient   *self,
+                                                     GAsyncResult  *result,
+                                                     char         **error_field,
+                                                     GError       **error);
+
+/* GET /api/v1/notifications?limit=@limit (newest event first) → {"items","next_cursor"}. */
+void         td_api_client_list_notifications_async  (TdApiClient         *self,
+                                                      guint                limit,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+/* GET /api/v1/notifications/unread-count → {"unread": N}. */
+void         td_api_client_get_unread_count_async    (TdApiClient         *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+/* POST /api/v1/notifications/{id}/read → the notification. */
+void         td_api_client_mark_notification_read_async (TdApiClient         *self,
+                                                         const char          *id,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+/* POST /api/v1/notifications/read-all, only up to @until (RFC 3339; NULL: all) →
+ * {"marked": N}. */
+void         td_api_client_mark_all_notifications_read_async (TdApiClient         *self,
+                                                              const char          *until,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+
+/* POST /api/v1/auth/transfer-tokens → {"token","url","expires_at"}. */
+void         td_api_client_create_transfer_token_async (TdApiClient         *self,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+/* POST /api/v1/auth/transfer-tokens/redeem (public): a new session, as login answers; the
+ * client adopts its token. Finish with td_api_client_login_finish(). */
+void         td_api_client_redeem_transfer_token_async (TdApiClient         *self,
+                                                        const char          *token,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+
+/* GET /api/v1/me/sessions → {"items":[…]}. */
+void         td_api_client_list_sessions_async  (TdApiClient         *self,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+/* DELETE /api/v1/me/sessions/{id}; finish with td_api_client_action_finish(). */
+void         td_api_client_revoke_session_async (TdApiClient         *self,
+                                                 const char          *id,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+/* POST /api/v1/me/sessions/revoke-others; finish with td_api_client_action_finish(). */
+void         td_api_client_revoke_other_sessions_async (TdApiClient         *self,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+/* POST /api/v1/me/password; finish with td_api_client_action_finish_with_field():
+ * `current_password` names a wrong current password, `new_password` a weak new one. */
+void         td_api_client_change_password_async (TdApiClient         *self,
+                                                  const char          *current_password,
+                                                  const char          *new_password,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+/* PATCH /api/v1/me with the members of @changes → the user object as stored (finish with
+ * td_api_client_object_finish(); td_user_from_json() decodes it). */
+void         td_api_client_update_me_async  (TdApiClient         *self,
+                                             JsonObject          *changes,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
 
 /* The client's SoupSession (see td-sync.c). */
 SoupSession *td_api_client_get_soup_session (TdApiClient *self);

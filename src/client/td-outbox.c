@@ -699,7 +699,10 @@ td_outbox_fail (TdCache     *cache,
       g_free (entry->error_message);
       entry->error_message = NULL;
       if (message != NULL && g_utf8_validate (message, -1, NULL))
-        entry->error_message = g_utf8_substring (message, 0, MAX_ERROR_MESSAGE);
+        /* g_utf8_substring() reads past the end when asked for more than there is. */
+        entry->error_message = g_utf8_substring (message, 0,
+                                                 MIN (g_utf8_strlen (message, -1),
+                                                      MAX_ERROR_MESSAGE));
       ok = write_entry (cache, entry, error);
     }
   return finish (cache, ok, error);

@@ -1,0 +1,856 @@
+/* td-list-page.c
+ *
+ * One class for every module list: a table of what each module shows (columns, detail
+ * fields, statuses) configures it. Rows come from a TdListSource, so the page does not know
+ * whether they were read from the server or from the sync engine's cache. Search and the
+ * status filter are applied by the source (the server, or SQL in the cache); the columns sort
+ * what is loaded.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "td-list-page"
+
+#include "config.h"
+
+#include "td-list-page.h"
+
+#include <adwaita.h>
+#include <glib/gi18n-lib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "td-cache-item.h"
+#include "td-json.h"
+#include "td-labels.h"
+#include "td-list-source.h"
+#include "td-status.h"
+
+typedef enum
+{
+  FIELD_TEXT,
+  FIELD_TITLE,       /* the item's title: title, name, or first + last name */
+  FIELD_NUMBER,
+  FIELD_STATUS,
+  FIELD_PRIORITY,
+  FIELD_VISIBILITY,
+  FIELD_DATE,
+  FIELD_BOOL,
+  FIELD_PRESENT,     /* "Yes" when the member has a value (a code's device: paired) */
+  FIELD_ROLE,
+  FIELD_COUNT,       /* the length of an id list */
+} FieldKind;
+
+typedef struct
+{
+  const char *member;
+  const char *label;
+  FieldKind   kind;
+  gboolean    expand;
+} Field;
+
+#define MAX_FIELDS 8
+
+typedef struct
+{
+  TdModule            module;
+  const char         *collection;
+  const char         *cache_type;
+  const char * const *statuses;
+  Field               columns[MAX_FIELDS];
+  Field               details[MAX_FIELDS];
+} ModuleList;
+
+static const char * const ticket_statuses[] = {
+  "draft", "open", "assigned", "in_progress", "done", "closed", "cancelled", NULL
+};
+static const char * const video_statuses[] = {
+  "requested", "confirmed", "in_progress", "done", "closed", "cancelled", NULL
+};
+static const char * const task_statuses[] = { "open", "in_progress", "done", "cancelled", NULL };
+static const char * const customer_statuses[] = { "active", "disabled", "independent", NULL };
+static const char * const employee_statuses[] = { "active", "invited", "disabled", NULL };
+
+#define UPDATED_COLUMN { "updated_at", N_("Updated"), FIELD_DATE, FALSE }
+#define CREATED_FIELD  { "created_at", N_("Created"), FIELD_DATE, FALSE }
+
+static const ModuleList module_lists[] = {
+  { TD_MODULE_TICKETS, "tickets", "ticket", ticket_statuses,
+    { { "number", N_("Number"), FIELD_NUMBER, FALSE },
+      { "title", N_("Title"), FIELD_TITLE, TRUE },
+      { "status", N_("Status"), FIELD_STATUS, FALSE },
+      { "priority", N_("Priority"), FIELD_PRIORITY, FALSE },
+      UPDATED_COLUMN },
+    { { "description", N_("Description"), FIELD_TEXT, FALSE },
+      { "visibility", N_("Visibility"), FIELD_VISIBILITY, FALSE },
+      { "responsible_ids", N_("Responsible"), FIELD_COUNT, FALSE },
+      CREATED_FIELD,
+      { "closed_at", N_("Closed"), FIELD_DATE, FALSE } } },
+  { TD_MODULE_VIDEO_SESSIONS, "video-sessions", "video_session", video_statuses,
+    { { "number", N_("Number"), FIELD_NUMBER, FALSE },
+      { "requester_name", N_("Requester"), FIELD_TITLE, TRUE },
+      { "status", N_("Status"), FIELD_STATUS, FALSE },
+      { "scheduled_at", N_("Scheduled"), FIELD_DATE, FALSE },
+      UPDATED_COLUMN },
+    { { "reason", N_("Reason"), FIELD_TEXT, FALSE },
+      { "duration_minutes", N_("Duration (Minutes)"), FIELD_NUMBER, FALSE },
+      { "visibility", N_("Visibility"), FIELD_VISIBILITY, FALSE },
+      { "recording_consent", N_("Recording Consent"), FIELD_BOOL, FALSE },
+      CREATED_FIELD } },
+  { TD_MODULE_TASKS, "tasks", "task", task_statuses,
+    { { "title", N_("Title"), FIELD_TITLE, TRUE },
+      { "status", N_("Status"), FIELD_STATUS, FALSE },
+      { "due_at", N_("Due"), FIELD_DATE, FALSE },
+      UPDATED_COLUMN },
+    { { "visibility", N_("Visibility"), FIELD_VISIBILITY, FALSE },
+      { "overdue", N_("Overdue"), FIELD_BOOL, FALSE },
+      { "responsible_ids", N_("Responsible"), FIELD_COUNT, FALSE },
+      CREATED_FIELD } },
+  { TD_MODULE_TEMPLATES, "templates", "template", NULL,
+    { { "name", N_("Name"), FIELD_TITLE, TRUE },
+      { "description", N_("Description"), FIELD_TEXT, TRUE },
+      UPDATED_COLUMN },
+    { { "rating_tickets", N_("Ticket Ratings"), FIELD_BOOL, FALSE },
+      { "rating_video_sessions", N_("Video Session Ratings"), FIELD_BOOL, FALSE },
+      CREATED_FIELD } },
+  { TD_MODULE_DEVICES, "devices", "device", NULL,
+    { { "name", N_("Name"), FIELD_TITLE, TRUE },
+      { "serial_number", N_("Serial Number"), FIELD_TEXT, FALSE },
+      { "location", N_("Location"), FIELD_TEXT, TRUE },
+      UPDATED_COLUMN },
+    { CREATED_FIELD } },
+  { TD_MODULE_CUSTOMERS, "customers", "customer", customer_statuses,
+    { { "customer_number", N_("Number"), FIELD_TEXT, FALSE },
+      { "name", N_("Name"), FIELD_TITLE, TRUE },
+      { "address", N_("Address"), FIELD_TEXT, TRUE },
+      { "status", N_("Status"), FIELD_STATUS, FALSE },
+      UPDATED_COLUMN },
+    { { "customer_login", N_("Customer Login"), FIELD_BOOL, FALSE },
+      CREATED_FIELD } },
+  { TD_MODULE_MY_COMPANY, "employees", "employee", employee_statuses,
+    { { "name", N_("Name"), FIELD_TITLE, TRUE },
+      { "email", N_("Email"), FIELD_TEXT, TRUE },
+      { "role", N_("Role"), FIELD_ROLE, FALSE },
+      { "status", N_("Status"), FIELD_STATUS, FALSE } },
+    { { "departments", N_("Departments"), FIELD_COUNT, FALSE },
+      CREATED_FIELD } },
+  { TD_MODULE_CODES, "codes", "code", NULL,
+    { { "token", N_("Code"), FIELD_TITLE, TRUE },
+      { "device_id", N_("Paired"), FIELD_PRESENT, FALSE },
+      { "enabled", N_("Enabled"), FIELD_BOOL, FALSE },
+      UPDATED_COLUMN },
+    { { "has_pin", N_("PIN"), FIELD_BOOL, FALSE },
+      CREATED_FIELD } },
+};
+
+struct _TdListPage
+{
+  GtkWidget          parent_instance;
+
+  TdAccount         *account;
+  const ModuleList  *list;
+  TdListSource      *source;
+  GtkSortListModel  *sorted;
+  GtkSingleSelection *selection;
+  char              *shown_id;
+  char              *pending_id;    /* to show once the rows have arrived */
+
+  GtkSearchEntry    *search_entry;
+  GtkDropDown       *status_dropdown;
+  GtkStack          *content_stack;
+  GtkColumnView     *column_view;
+  AdwStatusPage     *empty_page;
+  AdwStatusPage     *error_page;
+  GtkLabel          *count_label;
+  GtkRevealer       *detail_revealer;
+  GtkLabel          *detail_title;
+  GtkListBox        *detail_list;
+};
+
+G_DEFINE_FINAL_TYPE (TdListPage, td_list_page, GTK_TYPE_WIDGET)
+
+static const ModuleList *
+find_module_list (TdModule module)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (module_lists); i++)
+    if (module_lists[i].module == module)
+      return &module_lists[i];
+
+  return NULL;
+}
+
+gboolean
+td_list_page_supports_module (TdModule module)
+{
+  return find_module_list (module) != NULL;
+}
+
+/* Words for wire values; looked up when shown, so a rebuilt page speaks the new language. */
+const char *
+td_list_page_status_label (const char *status)
+{
+  static const struct { const char *status; const char *label; } labels[] = {
+    { "draft", NC_("status", "Draft") },
+    { "open", NC_("status", "Open") },
+    { "assigned", NC_("status", "Assigned") },
+    { "in_progress", NC_("status", "In Progress") },
+    { "done", NC_("status", "Done") },
+    { "closed", NC_("status", "Closed") },
+    { "cancelled", NC_("status", "Cancelled") },
+    { "requested", NC_("status", "Requested") },
+    { "confirmed", NC_("status", "Confirmed") },
+    { "active", NC_("status", "Active") },
+    { "invited", NC_("status", "Invited") },
+    { "disabled", NC_("status", "Disabled") },
+    { "independent", NC_("status", "Independent") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (labels[i].status, status) == 0)
+      return g_dpgettext2 (GETTEXT_PACKAGE, "status", labels[i].label);
+
+  return status;
+}
+
+static const char *
+value_label (const char *value)
+{
+  static const struct { const char *value; const char *label; } labels[] = {
+    { "low", NC_("priority", "Low") },
+    { "normal", NC_("priority", "Normal") },
+    { "high", NC_("priority", "High") },
+    { "internal", NC_("visibility", "Internal") },
+    { "public", NC_("visibility", "Public") },
+    { "external", NC_("visibility", "External") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (labels[i].value, value) == 0)
+      return g_dpgettext2 (GETTEXT_PACKAGE, i < 3 ? "priority" : "visibility", labels[i].label);
+
+  return value;
+}
+
+static char *
+format_date (const char *text)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  if (text == NULL)
+    return NULL;
+
+  utc = g_date_time_new_from_iso8601 (text, NULL);
+  if (utc == NULL)
+    return g_strdup (text);
+
+  local = g_date_time_to_local (utc);
+  /* Numeric, so it reads the same in every language without a month-name catalog. */
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+/* The text of @field for @item, or NULL for no value. */
+static char *
+format_field (TdCacheItem *item,
+              const Field *field)
+{
+  JsonObject *object = td_cache_item_get_object (item);
+  JsonNode *node;
+
+  if (field->kind == FIELD_TITLE)
+    return g_strdup (td_cache_item_get_title (item));
+
+  if (object == NULL || !json_object_has_member (object, field->member))
+    return NULL;
+
+  node = json_object_get_member (object, field->member);
+
+  switch (field->kind)
+    {
+    case FIELD_PRESENT:
+      return g_strdup (JSON_NODE_HOLDS_NULL (node) ? _("No") : _("Yes"));
+
+    case FIELD_COUNT:
+      if (JSON_NODE_HOLDS_ARRAY (node))
+        return g_strdup_printf ("%u", json_array_get_length (json_node_get_array (node)));
+      return NULL;
+
+    default:
+      break;
+    }
+
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return NULL;
+
+  switch (field->kind)
+    {
+    case FIELD_NUMBER:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+
+    case FIELD_BOOL:
+      return g_strdup (json_node_get_boolean (node) ? _("Yes") : _("No"));
+
+    case FIELD_DATE:
+      return format_date (json_node_get_string (node));
+
+    case FIELD_STATUS:
+      return g_strdup (td_list_page_status_label (json_node_get_string (node)));
+
+    case FIELD_PRIORITY:
+    case FIELD_VISIBILITY:
+      return g_strdup (value_label (json_node_get_string (node)));
+
+    case FIELD_ROLE:
+      {
+        const char *name = json_node_get_string (node);
+        const char *customer_id = td_json_get_string (object, "customer_id");
+        TdLoginType type = customer_id != NULL ? TD_LOGIN_CUSTOMER : TD_LOGIN_EMPLOYEE;
+        TdRole role = td_role_from_string (type, name);
+
+        return g_strdup (role < TD_N_ROLES ? td_labels_for_role (role) : name);
+      }
+
+    case FIELD_TEXT:
+    case FIELD_TITLE:
+    case FIELD_PRESENT:
+    case FIELD_COUNT:
+    default:
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          return g_strdup (json_node_get_string (node));
+        }
+      return NULL;
+    }
+}
+
+/* Columns ------------------------------------------------------------------------------ */
+
+static void
+setup_cell_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+bind_cell_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  user_data)
+{
+  const Field *field = user_data;
+  TdCacheItem *item = gtk_list_item_get_item (list_item);
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (list_item));
+  g_autofree char *text = format_field (item, field);
+
+  /* One line in a cell; the detail pane shows the whole text. */
+  if (text != NULL)
+    g_strdelimit (text, "\r\n\t", ' ');
+  gtk_label_set_text (label, text != NULL ? text : "—");
+  if (field->kind == FIELD_STATUS)
+    {
+      gtk_widget_set_css_classes (GTK_WIDGET (label), NULL);
+      if (text != NULL)
+        {
+          JsonObject *object = td_cache_item_get_object (item);
+          g_autofree char *css = g_strconcat ("status-", td_json_get_string (object, field->member), NULL);
+
+          gtk_widget_add_css_class (GTK_WIDGET (label), "status");
+          gtk_widget_add_css_class (GTK_WIDGET (label), css);
+        }
+    }
+}
+
+/* GTK 4.8 cannot tell which column a GtkColumnViewSorter sorts by. To hand a cached list's
+ * sort to SQL, the page asks the sorter to compare two items while the column sorters only
+ * note who was asked first and answer "smaller": the column view's answer then says the
+ * direction (it reverses a descending column's). Main thread only. */
+static gboolean probing;
+static const Field *probed_field;
+
+static int
+compare_items_cb (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  const Field *field = user_data;
+  TdCacheItem *item_a = TD_CACHE_ITEM ((gpointer) a);
+  TdCacheItem *item_b = TD_CACHE_ITEM ((gpointer) b);
+  g_autofree char *text_a = NULL;
+  g_autofree char *text_b = NULL;
+
+  if (probing)
+    {
+      if (probed_field == NULL)
+        probed_field = field;
+      return GTK_ORDERING_SMALLER;
+    }
+
+  if (field->kind == FIELD_NUMBER)
+    {
+      gint64 number_a = td_json_get_int (td_cache_item_get_object (item_a), field->member, G_MININT64);
+      gint64 number_b = td_json_get_int (td_cache_item_get_object (item_b), field->member, G_MININT64);
+
+      return number_a < number_b ? GTK_ORDERING_SMALLER :
+             number_a > number_b ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+    }
+
+  if (field->kind == FIELD_DATE)
+    return gtk_ordering_from_cmpfunc (g_strcmp0 (td_json_get_string (td_cache_item_get_object (item_a), field->member),
+                                                 td_json_get_string (td_cache_item_get_object (item_b), field->member)));
+
+  text_a = format_field (item_a, field);
+  text_b = format_field (item_b, field);
+  if (text_a == NULL || text_b == NULL)
+    return gtk_ordering_from_cmpfunc ((text_a != NULL) - (text_b != NULL));
+
+  return gtk_ordering_from_cmpfunc (g_utf8_collate (text_a, text_b));
+}
+
+static void
+add_columns (TdListPage *self)
+{
+  GtkColumnViewColumn *updated = NULL;
+
+  for (guint i = 0; i < MAX_FIELDS && self->list->columns[i].member != NULL; i++)
+    {
+      const Field *field = &self->list->columns[i];
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+      GtkSorter *sorter;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), (gpointer) field);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), (gpointer) field);
+
+      column = gtk_column_view_column_new (_(field->label), factory);
+      gtk_column_view_column_set_expand (column, field->expand);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      sorter = GTK_SORTER (gtk_custom_sorter_new (compare_items_cb, (gpointer) field, NULL));
+      gtk_column_view_column_set_sorter (column, sorter);
+      g_object_unref (sorter);
+      gtk_column_view_append_column (self->column_view, column);
+
+      if (g_strcmp0 (field->member, "updated_at") == 0)
+        updated = column;
+    }
+
+  /* What the server sends first, newest first; the header shows it. */
+  if (updated != NULL)
+    gtk_column_view_sort_by_column (self->column_view, updated, GTK_SORT_DESCENDING);
+}
+
+/* A header was clicked: a cached list is sorted by SQL, not in memory. */
+static void
+view_sorter_changed_cb (GtkSorter       *sorter,
+                        GtkSorterChange  change,
+                        gpointer         user_data)
+{
+  TdListPage *self = user_data;
+  g_autoptr(TdCacheItem) a = td_cache_item_new ("probe", "a", 0, NULL, NULL, NULL, "{}");
+  g_autoptr(TdCacheItem) b = td_cache_item_new ("probe", "b", 0, NULL, NULL, NULL, "{}");
+  GtkOrdering order;
+
+  probing = TRUE;
+  probed_field = NULL;
+  order = gtk_sorter_compare (sorter, a, b);
+  probing = FALSE;
+
+  if (probed_field != NULL && order != GTK_ORDERING_EQUAL)
+    td_list_source_set_sort (self->source, probed_field->member, order == GTK_ORDERING_LARGER);
+}
+
+/* State --------------------------------------------------------------------------------- */
+
+static const char *
+selected_status (TdListPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->status_dropdown);
+
+  if (self->list->statuses == NULL || selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+    return NULL;
+
+  return self->list->statuses[selected - 1];
+}
+
+static gboolean
+has_query (TdListPage *self)
+{
+  return *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0' ||
+         selected_status (self) != NULL;
+}
+
+static gboolean show_item_now (TdListPage *self,
+                               const char *id);
+
+static void
+sync_state (TdListPage *self)
+{
+  guint n_items = g_list_model_get_n_items (td_list_source_get_model (self->source));
+  const char *error = td_list_source_get_error (self->source);
+  g_autofree char *count = NULL;
+
+  if (n_items > 0)
+    gtk_stack_set_visible_child_name (self->content_stack, "list");
+  else if (td_list_source_get_loading (self->source))
+    gtk_stack_set_visible_child_name (self->content_stack, "loading");
+  else if (error != NULL)
+    {
+      adw_status_page_set_description (self->error_page, error);
+      gtk_stack_set_visible_child_name (self->content_stack, "error");
+    }
+  else
+    {
+      if (has_query (self))
+        {
+          adw_status_page_set_title (self->empty_page, _("No Results"));
+          adw_status_page_set_description (self->empty_page, _("Try other words or another status."));
+        }
+      else
+        {
+          adw_status_page_set_title (self->empty_page, _("Nothing Here Yet"));
+          adw_status_page_set_description (self->empty_page,
+                                           _("When there is something to show, it appears here."));
+        }
+      gtk_stack_set_visible_child_name (self->content_stack, "empty");
+    }
+
+  if (td_list_source_get_truncated (self->source))
+    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The first %u item; search to find more",
+                                       "The first %u items; search to find more", n_items),
+                             n_items);
+  else if (td_list_source_get_loading (self->source) && n_items > 0)
+    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u item so far…", "%u items so far…", n_items), n_items);
+  else
+    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u item", "%u items", n_items), n_items);
+  gtk_label_set_text (self->count_label, count);
+
+  if (self->pending_id != NULL &&
+      (show_item_now (self, self->pending_id) || !td_list_source_get_loading (self->source)))
+    g_clear_pointer (&self->pending_id, g_free);
+}
+
+static void
+query_changed_cb (TdListPage *self)
+{
+  td_list_source_set_query (self->source,
+                            gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
+                            selected_status (self));
+  sync_state (self);
+}
+
+/* Details ------------------------------------------------------------------------------- */
+
+static void
+add_detail_row (TdListPage  *self,
+                TdCacheItem *item,
+                const Field *field)
+{
+  g_autofree char *text = format_field (item, field);
+  GtkWidget *row;
+  GtkWidget *box;
+  GtkWidget *name;
+  GtkWidget *value;
+
+  if (text == NULL || *text == '\0')
+    return;
+
+  /* The field's name small above its value, and the value wraps and can be copied. An
+   * AdwActionRow's wrapping subtitle mis-measures its height on libadwaita 1.2. */
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  name = gtk_label_new (_(field->label));
+  value = gtk_label_new (text);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_widget_add_css_class (name, "caption");
+  gtk_widget_add_css_class (name, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (value), 0);
+  gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+  /* Keeps the pane narrow; long texts wrap instead of widening it. */
+  gtk_label_set_max_width_chars (GTK_LABEL (value), 30);
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), value);
+  gtk_widget_add_css_class (box, "detail-field");
+
+  row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_append (self->detail_list, row);
+}
+
+static void
+show_detail (TdListPage  *self,
+             TdCacheItem *item)
+{
+  GtkWidget *child;
+  JsonObject *object = td_cache_item_get_object (item);
+  gint64 number = td_json_get_int (object, "number", -1);
+  g_autofree char *title = NULL;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->detail_list))) != NULL)
+    gtk_list_box_remove (self->detail_list, child);
+
+  if (number >= 0)
+    title = g_strdup_printf ("#%" G_GINT64_FORMAT " %s", number, td_cache_item_get_title (item) ?: "");
+  else
+    title = g_strdup (td_cache_item_get_title (item));
+  gtk_label_set_text (self->detail_title, title);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->detail_title), title);
+
+  for (guint i = 0; i < MAX_FIELDS && self->list->columns[i].member != NULL; i++)
+    if (self->list->columns[i].kind != FIELD_TITLE)
+      add_detail_row (self, item, &self->list->columns[i]);
+  for (guint i = 0; i < MAX_FIELDS && self->list->details[i].member != NULL; i++)
+    add_detail_row (self, item, &self->list->details[i]);
+
+  g_free (self->shown_id);
+  self->shown_id = g_strdup (td_cache_item_get_id (item));
+  gtk_revealer_set_reveal_child (self->detail_revealer, TRUE);
+}
+
+static void
+row_activated_cb (TdListPage *self,
+                  guint       position)
+{
+  g_autoptr(TdCacheItem) item = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
+
+  if (item != NULL)
+    show_detail (self, item);
+}
+
+static void
+close_detail_cb (TdListPage *self)
+{
+  g_clear_pointer (&self->shown_id, g_free);
+  gtk_revealer_set_reveal_child (self->detail_revealer, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
+static gboolean
+escape_cb (GtkWidget *widget,
+           GVariant  *args,
+           gpointer   user_data)
+{
+  TdListPage *self = TD_LIST_PAGE (widget);
+
+  if (!gtk_revealer_get_reveal_child (self->detail_revealer))
+    return FALSE;
+
+  close_detail_cb (self);
+  return TRUE;
+}
+
+static gboolean
+show_item_now (TdListPage *self,
+               const char *id)
+{
+  GListModel *model;
+  guint n_items;
+
+  model = G_LIST_MODEL (self->sorted);
+  n_items = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(TdCacheItem) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (td_cache_item_get_id (item), id) == 0)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          show_detail (self, item);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* A page that is still reading its rows shows the item when it arrives. */
+gboolean
+td_list_page_show_item (TdListPage *self,
+                        const char *id)
+{
+  g_return_val_if_fail (TD_IS_LIST_PAGE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  g_clear_pointer (&self->pending_id, g_free);
+  if (show_item_now (self, id))
+    return TRUE;
+
+  if (td_list_source_get_loading (self->source))
+    self->pending_id = g_strdup (id);
+  return FALSE;
+}
+
+const char *
+td_list_page_get_shown_id (TdListPage *self)
+{
+  g_return_val_if_fail (TD_IS_LIST_PAGE (self), NULL);
+
+  return self->shown_id;
+}
+
+/* Public -------------------------------------------------------------------------------- */
+
+void
+td_list_page_focus_search (TdListPage *self)
+{
+  g_return_if_fail (TD_IS_LIST_PAGE (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+td_list_page_reload (TdListPage *self)
+{
+  g_return_if_fail (TD_IS_LIST_PAGE (self));
+
+  td_list_source_reload (self->source);
+  sync_state (self);
+}
+
+guint
+td_list_page_get_n_items (TdListPage *self)
+{
+  g_return_val_if_fail (TD_IS_LIST_PAGE (self), 0);
+
+  return g_list_model_get_n_items (td_list_source_get_model (self->source));
+}
+
+gboolean
+td_list_page_get_loading (TdListPage *self)
+{
+  g_return_val_if_fail (TD_IS_LIST_PAGE (self), FALSE);
+
+  return td_list_source_get_loading (self->source);
+}
+
+TdModule
+td_list_page_get_module (TdListPage *self)
+{
+  g_return_val_if_fail (TD_IS_LIST_PAGE (self), TD_N_MODULES);
+
+  return self->list->module;
+}
+
+static void
+setup_statuses (TdListPage *self)
+{
+  g_autoptr(GtkStringList) strings = gtk_string_list_new (NULL);
+
+  if (self->list->statuses == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->status_dropdown), FALSE);
+      return;
+    }
+
+  gtk_string_list_append (strings, _("All Statuses"));
+  for (guint i = 0; self->list->statuses[i] != NULL; i++)
+    gtk_string_list_append (strings, td_list_page_status_label (self->list->statuses[i]));
+  gtk_drop_down_set_model (self->status_dropdown, G_LIST_MODEL (strings));
+}
+
+static void
+td_list_page_dispose (GObject *object)
+{
+  GtkWidget *child;
+  TdListPage *self = TD_LIST_PAGE (object);
+
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_data (self->source, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TD_TYPE_LIST_PAGE);
+  /* The template's top child has no id, so dispose_template() leaves it. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->source);
+  g_clear_object (&self->account);
+  g_clear_pointer (&self->shown_id, g_free);
+  g_clear_pointer (&self->pending_id, g_free);
+
+  G_OBJECT_CLASS (td_list_page_parent_class)->dispose (object);
+}
+
+static void
+td_list_page_class_init (TdListPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = td_list_page_dispose;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/ui/td-list-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TdListPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, TdListPage, status_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, TdListPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, TdListPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, TdListPage, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, TdListPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, TdListPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, TdListPage, detail_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TdListPage, detail_title);
+  gtk_widget_class_bind_template_child (widget_class, TdListPage, detail_list);
+  gtk_widget_class_bind_template_callback (widget_class, query_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, close_detail_cb);
+  gtk_widget_class_bind_template_callback (widget_class, td_list_page_reload);
+
+  /* Escape closes the detail pane, back to the list. */
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_cb, NULL);
+}
+
+static void
+td_list_page_init (TdListPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+td_list_page_new (TdAccount *account,
+                  TdModule   module)
+{
+  TdListPage *self;
+  const ModuleList *list = find_module_list (module);
+
+  g_return_val_if_fail (TD_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (list != NULL, NULL);
+
+  self = g_object_new (TD_TYPE_LIST_PAGE, NULL);
+  self->account = g_object_ref (account);
+  self->list = list;
+  self->source = td_list_source_new (account, list->collection, list->cache_type);
+
+  setup_statuses (self);
+  add_columns (self);
+
+  /* A cached list may hold a million rows: sorting it in memory would load them all. */
+  if (td_list_source_is_cached (self->source))
+    {
+      GtkSorter *view_sorter = gtk_column_view_get_sorter (self->column_view);
+
+      self->sorted = gtk_sort_list_model_new (g_object_ref (td_list_source_get_model (self->source)),
+                                              NULL);
+      g_signal_connect_object (view_sorter, "changed", G_CALLBACK (view_sorter_changed_cb), self, 0);
+      view_sorter_changed_cb (view_sorter, GTK_SORTER_CHANGE_DIFFERENT, self);
+    }
+  else
+    self->sorted = gtk_sort_list_model_new (g_object_ref (td_list_source_get_model (self->source)),
+                                            g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+
+  g_signal_connect_object (self->source, "notify::loading", G_CALLBACK (sync_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->source, "notify::error", G_CALLBACK (sync_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->source, "notify::truncated", G_CALLBACK (sync_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (td_list_source_get_model (self->source), "items-changed",
+                           G_CALLBACK (sync_state), self, G_CONNECT_SWAPPED);
+
+  td_list_source_reload (self->source);
+  sync_state (self);
+  return GTK_WIDGET (self);
+}
