@@ -21,6 +21,10 @@
  *  - change feed: the initial sync (GET /changes from 0, all pages) holds exactly the rows
  *    of the collections the caller may view that the oracle says are in scope, and no
  *    canary of any other row;
+ *  - event stream: every principal's WebSocket, while an administrator edits a ticket of one
+ *    company, receives a change event exactly when its own change feed has news (the other
+ *    companies' logins: none), only its own notifications, and no canary of a row it may not
+ *    see;
  *  - route coverage: a registered route that is neither a collection route nor listed in
  *    action_routes below fails the test, so a new route cannot ship untested.
  *
@@ -1137,6 +1141,199 @@ load_principals (void)
   sqlite3_finalize (stmt);
 }
 
+/* ------------------------------------------------------------------------------------------
+ * The event stream */
+
+typedef struct
+{
+  const Principal         *who;
+  SoupWebsocketConnection *ws;
+  GPtrArray               *messages;  /* char * */
+  gint64                   hello_seq;
+} Listener;
+
+static void
+listener_free (Listener *listener)
+{
+  if (listener->ws != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (listener->ws, listener);
+      if (soup_websocket_connection_get_state (listener->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (listener->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      g_object_unref (listener->ws);
+    }
+  g_ptr_array_unref (listener->messages);
+  g_free (listener);
+}
+
+static void
+listener_message_cb (SoupWebsocketConnection *ws,
+                     gint                     type,
+                     GBytes                  *message,
+                     gpointer                 user_data)
+{
+  Listener *listener = user_data;
+
+  g_ptr_array_add (listener->messages, g_strndup (g_bytes_get_data (message, NULL),
+                                                  g_bytes_get_size (message)));
+}
+
+static void
+ws_connected_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  SoupWebsocketConnection **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+pump (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+static Listener *
+listen_as (const Principal *who)
+{
+  g_autofree char *url = g_strconcat (td_test_server_get_url (server), "/api/v1/events", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autofree char *bearer = g_strconcat ("Bearer ", who->token, NULL);
+  g_autoptr(JsonNode) hello = NULL;
+  Listener *listener = g_new0 (Listener, 1);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  listener->who = who;
+  listener->messages = g_ptr_array_new_with_free_func (g_free);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        ws_connected_cb, &listener->ws);
+  while (listener->ws == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (listener->ws);
+  g_signal_connect (listener->ws, "message", G_CALLBACK (listener_message_cb), listener);
+  while (listener->messages->len == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (listener->messages->len, ==, 1);
+  hello = json_from_string (listener->messages->pdata[0], NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (hello), "type"), ==, "hello");
+  listener->hello_seq = json_object_get_int_member (json_node_get_object (hello), "seq");
+  g_ptr_array_remove_index (listener->messages, 0);
+  return listener;
+}
+
+/* How many changes the feed holds for @who after @since (all of them must be visible). */
+static guint
+feed_news (const Principal *who,
+           gint64           since,
+           GHashTable      *visible)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT
+                                           "&limit=5000", since);
+  g_auto(Answer) answer = call (who, "GET", path, NULL, NULL);
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_cmpuint (answer.status, ==, 200);
+  assert_no_leaked_canary (who, TD_ISOLATION_OFF, visible, path, answer.body);
+  node = json_from_string (answer.body, NULL);
+  return json_array_get_length (json_object_get_array_member (json_node_get_object (node), "changes"));
+}
+
+static void
+test_events (void)
+{
+  g_autoptr(GPtrArray) listeners = g_ptr_array_new_with_free_func ((GDestroyNotify) listener_free);
+  g_autoptr(GPtrArray) customers = NULL;
+  const Principal *admin = NULL;
+  guint edits = 0, told = 0;
+
+  set_isolation (TD_ISOLATION_OFF);
+  for (guint p = 0; p < principals->len; p++)
+    {
+      const Principal *who = g_ptr_array_index (principals, p);
+
+      if (who->token == NULL)
+        continue;
+      if (g_strcmp0 (who->email, "admin@acme.test") == 0)
+        admin = who;
+      g_ptr_array_add (listeners, listen_as (who));
+    }
+  g_assert_nonnull (admin);
+
+  /* A ticket of the first company that has one: the other companies must hear nothing. */
+  customers = g_ptr_array_new_with_free_func (g_free);
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT (SELECT t.id FROM tickets t JOIN devices d"
+                                             " ON d.id = t.device_id WHERE t.deleted = 0 AND"
+                                             " d.customer_id IS c.id LIMIT 1) FROM"
+                                             " (SELECT id FROM customers ORDER BY id) c",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    while (customers->len == 0 && sqlite3_step (stmt) == SQLITE_ROW)
+      if (sqlite3_column_text (stmt, 0) != NULL)
+        g_ptr_array_add (customers, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    sqlite3_finalize (stmt);
+  }
+  for (guint i = 0; i < customers->len; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%s", (char *) customers->pdata[i]);
+      g_autofree char *version = query_text ("SELECT version FROM tickets WHERE id = ?",
+                                             customers->pdata[i]);
+      g_autofree char *if_match = g_strdup_printf ("\"%s\"", version);
+      g_auto(Answer) answer = call (admin, "PATCH", path, if_match,
+                                    "{\"title\":\"Edited while everyone listens\"}");
+
+      g_assert_cmpuint (answer.status, ==, 200);
+      edits++;
+    }
+  g_assert_cmpuint (edits, ==, 1);
+  pump (1500);
+
+  for (guint l = 0; l < listeners->len; l++)
+    {
+      Listener *listener = g_ptr_array_index (listeners, l);
+      const Principal *who = listener->who;
+      g_autoptr(GHashTable) visible = visible_set (who, TD_ISOLATION_OFF);
+      gboolean changed = FALSE;
+      guint news = feed_news (who, listener->hello_seq, visible);
+
+      for (guint m = 0; m < listener->messages->len; m++)
+        {
+          const char *text = listener->messages->pdata[m];
+          g_autoptr(JsonNode) node = json_from_string (text, NULL);
+          JsonObject *message = json_node_get_object (node);
+          const char *type = json_object_get_string_member (message, "type");
+
+          assert_no_leaked_canary (who, TD_ISOLATION_OFF, visible, "an event", text);
+          if (g_str_equal (type, "change"))
+            changed = TRUE;
+          else if (g_str_equal (type, "notification"))
+            g_assert_cmpstr (json_object_get_string_member (
+                               json_object_get_object_member (message, "notification"),
+                               "user_id"), ==, who->user_id);
+          else
+            g_error ("%s received an unexpected event: %s", who->email, text);
+        }
+      /* An event exactly when the feed has news for this user. */
+      if (changed != (news > 0))
+        g_error ("%s: change event %s, but the feed holds %u changes since %" G_GINT64_FORMAT,
+                 who->email, changed ? "received" : "missing", news, listener->hello_seq);
+      told += changed;
+      cases++;
+    }
+  g_test_message ("%u edits, %u of %u listeners told of a change", edits, told, listeners->len);
+  g_assert_cmpuint (told, >, 0);
+  g_assert_cmpuint (told, <, listeners->len);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1168,6 +1365,7 @@ main (int   argc,
   g_test_add_func ("/authz/route-coverage", test_route_coverage);
   g_test_add_func ("/authz/anonymous", test_anonymous);
   g_test_add_func ("/authz/matrix", test_matrix);
+  g_test_add_func ("/authz/events", test_events);
 
   ret = g_test_run ();
 
