@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include "td-ui-test.h"
+
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 #include <locale.h>
@@ -21,7 +23,6 @@
 #include "td-test-server.h"
 #include "td-window.h"
 
-#define WAIT_TIMEOUT_SECONDS 30
 #define ADMIN_EMAIL          "admin@acme.test"
 /* Wrong passwords throttle an account; the test that types one uses an account of its own. */
 #define WRONG_PASSWORD_EMAIL "moderator@acme.test"
@@ -42,57 +43,11 @@ struct _Fixture
 
 /* Waiting ------------------------------------------------------------------------------ */
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timed_out_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* gtk_widget_activate() on a button emits "clicked" from a timeout and every request is
- * asynchronous: iterate the main context until the condition holds. */
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timed_out_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
-    g_error ("Timed out after %d s waiting until %s", WAIT_TIMEOUT_SECONDS, what);
-  g_source_remove (id);
-}
-
-typedef struct
-{
-  gboolean      done;
-  GAsyncResult *result;
-} AsyncWait;
-
-static void
-async_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  AsyncWait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
-static gboolean
-async_is_done (gpointer data)
-{
-  return ((AsyncWait *) data)->done;
-}
+typedef TdUiCondition Condition;
+typedef TdUiAsyncWait AsyncWait;
+#define wait_until      td_ui_wait_until
+#define async_done_cb   td_ui_async_done_cb
+#define async_is_done   td_ui_async_is_done
 
 /* Widgets ------------------------------------------------------------------------------ */
 
