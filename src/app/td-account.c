@@ -13,7 +13,7 @@
 
 #include "td-account.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include "td-validate.h"
 
@@ -34,6 +34,7 @@ struct _TdAccount
   TdEventStream  *events;  /* while signed in */
   TdCache        *cache;   /* while signed in, if it could be opened */
   TdSync         *sync;
+  TdCacheCounts  *counts;
   /* A session that ended on the server (revoked, expired) keeps the offline copy and its
    * unsent changes for the next login; signing out on purpose wipes it. */
   gboolean        keep_cache;
@@ -160,6 +161,7 @@ start_sync (TdAccount    *self,
                      _("Your data cannot be kept for offline use on this computer."));
       return;
     }
+  self->counts = td_cache_counts_new (self->cache);
   self->sync = td_sync_new (client, self->cache);
   td_sync_set_event_stream (self->sync, self->events);
   td_sync_start (self->sync);
@@ -174,6 +176,7 @@ stop_sync (TdAccount *self,
   if (self->sync != NULL)
     td_sync_stop (self->sync);
   g_clear_object (&self->sync);
+  g_clear_object (&self->counts);
   if (self->cache != NULL && wipe && !td_cache_wipe (self->cache, &error))
     g_warning ("The offline copy could not be removed: %s", error->message);
   g_clear_object (&self->cache);
@@ -786,6 +789,15 @@ td_account_get_sync (TdAccount *self)
   g_return_val_if_fail (TD_IS_ACCOUNT (self), NULL);
 
   return self->sync;
+}
+
+/* Unread notifications, pending changes and conflicts of the offline copy (NULL without). */
+TdCacheCounts *
+td_account_get_counts (TdAccount *self)
+{
+  g_return_val_if_fail (TD_IS_ACCOUNT (self), NULL);
+
+  return self->counts;
 }
 
 /* Only while signed in. */

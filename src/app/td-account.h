@@ -9,6 +9,7 @@
 #include "td-api-client.h"
 #include "td-credentials.h"
 #include "td-cache.h"
+#include "td-cache-counts.h"
 #include "td-event-stream.h"
 #include "td-sync.h"
 #include "td-user.h"
@@ -38,6 +39,7 @@ TdApiClient    *td_account_get_client          (TdAccount            *self);
 TdEventStream  *td_account_get_events          (TdAccount            *self);
 TdCache        *td_account_get_cache           (TdAccount            *self);
 TdSync         *td_account_get_sync            (TdAccount            *self);
+TdCacheCounts  *td_account_get_counts          (TdAccount            *self);
 const TdUser   *td_account_get_user            (TdAccount            *self);
 char           *td_account_dup_server_url      (TdAccount            *self);
 char           *td_account_dup_last_user       (TdAccount            *self);

@@ -16,6 +16,7 @@
 #include "td-notification-drawer.h"
 #include "td-resources.h"
 #include "td-side-menu.h"
+#include "td-sync-status.h"
 #include "td-window.h"
 
 /* GtkBuilder finds a class only once its type is registered; tests that load every .ui
@@ -32,6 +33,7 @@ td_app_ensure_types (void)
   g_type_ensure (TD_TYPE_DASHBOARD_PAGE);
   g_type_ensure (TD_TYPE_LIST_PAGE);
   g_type_ensure (TD_TYPE_SIDE_MENU);
+  g_type_ensure (TD_TYPE_SYNC_STATUS);
   g_type_ensure (TD_TYPE_LOGIN_PAGE);
   g_type_ensure (TD_TYPE_NOTIFICATION_DRAWER);
   g_type_ensure (TD_TYPE_WINDOW);

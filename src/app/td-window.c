@@ -29,6 +29,7 @@
 #include "td-list-page.h"
 #include "td-login-page.h"
 #include "td-side-menu.h"
+#include "td-sync-status.h"
 #include "td-account-dialog.h"
 #include "td-notification-drawer.h"
 #include "td-share-login-dialog.h"
@@ -70,6 +71,7 @@ struct _TdWindow
   GtkBox               *drawer_slot;
   AdwFlap              *side_flap;
   TdSideMenu           *side_menu;
+  TdSyncStatus         *sync_status;
   GtkStack             *page_stack;
 };
 
@@ -584,6 +586,7 @@ teardown_shell (TdWindow *self)
     }
   clear_pages (self);
   td_side_menu_set_role (self->side_menu, TD_ROLE_INVALID);
+  td_sync_status_set_account (self->sync_status, NULL);
   self->module = TD_N_MODULES;
   g_clear_pointer (&self->shell_user_id, g_free);
 }
@@ -603,6 +606,7 @@ setup_shell (TdWindow *self)
   self->shell_user_id = g_strdup (user->id);
   self->cancellable = g_cancellable_new ();
   td_side_menu_set_role (self->side_menu, user->role);
+  td_sync_status_set_account (self->sync_status, self->account);
   sync_avatar (self);
   setup_drawer (self);
 
@@ -915,6 +919,7 @@ td_window_class_init (TdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TdWindow, drawer_slot);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, side_flap);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, side_menu);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, sync_status);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, page_stack);
   gtk_widget_class_bind_template_callback (widget_class, side_menu_selected_cb);
 }

@@ -12,7 +12,7 @@
 
 #include "td-sync.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "td-collections.h"
