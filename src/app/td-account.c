@@ -800,6 +800,24 @@ td_account_get_counts (TdAccount *self)
   return self->counts;
 }
 
+/* The server's answer to a change of the user's own settings (PATCH /me): the account
+ * shows the new name, avatar and preferences everywhere ("user" notifies). Only while
+ * signed in, and only for the same user. */
+void
+td_account_update_user (TdAccount    *self,
+                        const TdUser *user)
+{
+  g_return_if_fail (TD_IS_ACCOUNT (self));
+  g_return_if_fail (user != NULL);
+
+  if (self->state != TD_ACCOUNT_SIGNED_IN || self->user == NULL ||
+      g_strcmp0 (self->user->id, user->id) != 0)
+    return;
+  g_clear_pointer (&self->user, td_user_free);
+  self->user = td_user_copy (user);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
+}
+
 /* Only while signed in. */
 const TdUser *
 td_account_get_user (TdAccount *self)

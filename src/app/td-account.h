@@ -40,6 +40,8 @@ TdEventStream  *td_account_get_events          (TdAccount            *self);
 TdCache        *td_account_get_cache           (TdAccount            *self);
 TdSync         *td_account_get_sync            (TdAccount            *self);
 TdCacheCounts  *td_account_get_counts          (TdAccount            *self);
+void            td_account_update_user         (TdAccount            *self,
+                                                const TdUser         *user);
 const TdUser   *td_account_get_user            (TdAccount            *self);
 char           *td_account_dup_server_url      (TdAccount            *self);
 char           *td_account_dup_last_user       (TdAccount            *self);

@@ -4,7 +4,7 @@
  * notifications (push toggle and the event type × channel matrix) and the active sessions
  * (with revoke). Every change is saved at once with PATCH /me (or its own route) and the
  * server's answer is what the page then shows; the drawer and the window learn about it
- * through TdAccount's "user" notification.
+ * through td_account_update_user() and TdAccount's "user" notification.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -260,8 +260,8 @@ update_me_cb (GObject      *source,
   self->user = user;
   show_user (self);
 
-  /* TdAccount keeps the user it signed in with; whoever shows it reads it back. */
-  g_object_notify (G_OBJECT (self->account), "user");
+  /* The account shows the new name and avatar everywhere (it notifies "user"). */
+  td_account_update_user (self->account, self->user);
 }
 
 /* Sends @changes (taken) as PATCH /me. */
@@ -394,7 +394,7 @@ language_saved_cb (GObject      *source,
   td_user_free (self->user);
   self->user = user;
   show_user (self);
-  g_object_notify (G_OBJECT (self->account), "user");
+  td_account_update_user (self->account, self->user);
 
   parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   code = g_strdup (self->user->language ? self->user->language : "");
