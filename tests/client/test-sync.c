@@ -685,6 +685,85 @@ test_lost_answer_replayed (void)
   proxy_free (proxy);
 }
 
+/* kill -9 at every moment of a push: each child queues one ticket and is killed after a
+ * growing delay (before, while and after its request); a last child finishes the rest.
+ * Every ticket must be on the server exactly once, and the outbox empty. */
+static void
+test_killed_client_converges (void)
+{
+  g_autoptr(Client) client = client_new ("admin@acme.test", FALSE);
+  g_autofree char *child = g_build_filename (g_getenv ("TD_BUILD_DIR"), "tests", "client",
+                                             "sync-child", NULL);
+  g_autofree char *existing = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) some = NULL;
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  /* Start-up (opening the cache) takes tens of milliseconds; the push comes after. */
+  static const guint delays_ms[] = { 0, 10, 25, 40, 50, 60, 70, 80, 90, 100, 110, 125, 140,
+                                     160, 180, 200, 250, 300, 400 };
+  const char *device_id;
+
+  /* The child opens the same cache: close ours first. */
+  sync_and_wait (client, TD_SYNC_IDLE);
+  td_sync_stop (client->sync);
+  existing = some_ticket (client);
+  path = g_strdup_printf ("/api/v1/tickets/%s", existing);
+  some = call ("GET", path, client->token, NULL, NULL, NULL);
+  device_id = json_object_get_string_member (some, "device_id");
+  g_clear_object (&client->sync);
+  g_clear_object (&client->cache);
+
+  for (guint i = 0; i < G_N_ELEMENTS (delays_ms); i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Killed after %u ms %" G_GINT64_FORMAT,
+                                                delays_ms[i], g_get_real_time ());
+      const char *argv[] = { child, td_test_server_get_url (server), client->token,
+                             client->user_id, device_id, title, NULL };
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GError) error = NULL;
+
+      process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &error);
+      g_assert_no_error (error);
+      g_usleep (delays_ms[i] * 1000);
+      g_subprocess_force_exit (process);
+      g_subprocess_wait (process, NULL, NULL);
+      g_ptr_array_add (titles, g_steal_pointer (&title));
+    }
+
+  {
+    const char *argv[] = { child, td_test_server_get_url (server), client->token,
+                           client->user_id, NULL };
+    g_autoptr(GSubprocess) process = NULL;
+    g_autoptr(GError) error = NULL;
+
+    process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_wait_check (process, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  {
+    g_autoptr(GError) error = NULL;
+    guint landed = 0;
+
+    client->cache = td_cache_open (td_test_server_get_url (server), client->user_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (td_outbox_count (client->cache, TD_OUTBOX_STATE_PENDING), ==, 0);
+    g_assert_cmpuint (td_outbox_count (client->cache, TD_OUTBOX_STATE_FAILED), ==, 0);
+    for (guint i = 0; i < titles->len; i++)
+      {
+        guint n = tickets_titled (client->token, titles->pdata[i]);
+
+        /* A child killed before it queued its ticket leaves nothing: never two. */
+        g_assert_cmpuint (n, <=, 1);
+        landed += n;
+      }
+    g_test_message ("%u of %u killed clients had queued their ticket; each landed once",
+                    landed, titles->len);
+    g_assert_cmpuint (landed, >, 0);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -704,6 +783,7 @@ main (int    argc,
   g_test_add_func ("/sync/offline-create-lands-once", test_offline_create_lands_once);
   g_test_add_func ("/sync/concurrent-edits", test_concurrent_edits);
   g_test_add_func ("/sync/lost-answer-replayed", test_lost_answer_replayed);
+  g_test_add_func ("/sync/killed-client-converges", test_killed_client_converges);
 
   status = g_test_run ();
   g_object_unref (http);
