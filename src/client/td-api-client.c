@@ -56,6 +56,9 @@ typedef struct
   guint            accepted_status;
   /* The member the server blamed in its error body (`field`), for finishes that ask. */
   char            *error_field;
+  /* Idempotent requests (GET) are sent again after a refused or reset connection or a
+   * 502/503/504: how many times so far. */
+  guint            retries;
 } Request;
 
 static void
@@ -219,6 +222,73 @@ decode_body (GBytes   *body,
   return decoded;
 }
 
+static void send_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data);
+
+static gboolean
+resend_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  TdApiClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  SoupMessage *again;
+  SoupMessageHeaders *headers;
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return G_SOURCE_REMOVE;
+    }
+
+  /* A message is sent once: the retry is a copy (GET: no body). */
+  again = soup_message_new_from_uri (soup_message_get_method (request->message),
+                                     soup_message_get_uri (request->message));
+  headers = soup_message_get_request_headers (again);
+  soup_message_headers_iter_init (&iter, soup_message_get_request_headers (request->message));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    soup_message_headers_append (headers, name, value);
+  g_object_unref (request->message);
+  request->message = again;
+
+  soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), send_cb, task);
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether to send @request again after @error (transport) or @status: only a GET, only
+ * when nothing was answered or the server said it is briefly unavailable, at most
+ * TD_API_CLIENT_MAX_RETRIES times; a timeout has made the person wait long enough. */
+static gboolean
+should_retry (Request      *request,
+              const GError *error,
+              guint         status)
+{
+  if (request->retries >= TD_API_CLIENT_MAX_RETRIES ||
+      g_strcmp0 (soup_message_get_method (request->message), "GET") != 0)
+    return FALSE;
+  if (error != NULL)
+    return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+  return status == 502 || status == 503 || status == 504;
+}
+
+/* 200 ms doubling, ±25 % jitter so that clients cut off together do not return together. */
+static void
+schedule_retry (GTask   *task,
+                Request *request)
+{
+  guint delay = TD_API_CLIENT_RETRY_FIRST_MS << request->retries;
+
+  request->retries++;
+  delay = delay * 3 / 4 + g_random_int_range (0, (gint32) delay / 2 + 1);
+  g_timeout_add (delay, resend_cb, task);
+}
+
 static void
 send_cb (GObject      *source,
          GAsyncResult *result,
@@ -234,11 +304,21 @@ send_cb (GObject      *source,
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   if (body == NULL)
     {
+      if (should_retry (request, error, 0))
+        {
+          schedule_retry (g_steal_pointer (&task), request);
+          return;
+        }
       g_task_return_error (task, transport_error_new (self, error));
       return;
     }
 
   status = soup_message_get_status (request->message);
+  if (should_retry (request, NULL, status))
+    {
+      schedule_retry (g_steal_pointer (&task), request);
+      return;
+    }
   if (!SOUP_STATUS_IS_SUCCESSFUL (status) && status != request->accepted_status)
     {
       g_task_return_error (task, status_error_new (status, body, &request->error_field));

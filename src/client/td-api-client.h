@@ -14,6 +14,12 @@
 
 G_BEGIN_DECLS
 
+/* GETs are sent again after a refused or reset connection or a 502/503/504, up to this
+ * many times, 200 ms apart doubling (with jitter). Other methods never: a POST may have
+ * been carried out (the sync engine's outbox retries those with an Idempotency-Key). */
+#define TD_API_CLIENT_MAX_RETRIES     3
+#define TD_API_CLIENT_RETRY_FIRST_MS  200
+
 #define TD_TYPE_API_CLIENT (td_api_client_get_type ())
 
 G_DECLARE_FINAL_TYPE (TdApiClient, td_api_client, TD, API_CLIENT, GObject)

@@ -116,6 +116,7 @@ typedef struct
   GMutex  lock;
   char   *response;
   char   *last_request;
+  gint    requests;     /* atomic: how many requests it answered */
 } FakeAnswer;
 
 typedef struct
@@ -195,6 +196,7 @@ answer_run_cb (GThreadedSocketService *service,
   g_free (answer->last_request);
   answer->last_request = g_strdup (request->str);
   g_mutex_unlock (&answer->lock);
+  g_atomic_int_inc (&answer->requests);
 
   g_output_stream_write_all (out, answer->response, strlen (answer->response), NULL, NULL, NULL);
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
@@ -617,6 +619,36 @@ test_invalid_session (void)
   assert_answer_invalid ("application/json", bad_time, FALSE);
 }
 
+/* A GET meets an unavailable server: sent again with back-off, then the error; a POST,
+ * which may have been carried out, never. */
+static void
+test_retries (void)
+{
+  const char *body = "{\"error\":{\"code\":\"unavailable\",\"message\":\"Down for a moment\"}}";
+  g_autoptr(FakeServer) get_server = fake_server_new_answering (503, "application/json", body);
+  g_autoptr(FakeServer) post_server = fake_server_new_answering (503, "application/json", body);
+  g_autoptr(TdApiClient) reader = td_api_client_new (get_server->url);
+  g_autoptr(TdApiClient) writer = td_api_client_new (post_server->url);
+  g_autoptr(TdUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 started = g_get_monotonic_time ();
+  double waited_ms;
+
+  td_api_client_set_token (reader, "some-token");
+  user = get_me (reader, &error);
+  waited_ms = (g_get_monotonic_time () - started) / 1000.0;
+  g_assert_error (error, TD_API_ERROR, TD_API_ERROR_SERVER);
+  g_assert_cmpint (g_atomic_int_get (&get_server->answer->requests), ==, 1 + TD_API_CLIENT_MAX_RETRIES);
+  /* 200 + 400 + 800 ms, each at least three quarters. */
+  g_assert_cmpfloat (waited_ms, >=, 0.75 * 1400);
+  g_test_message ("3 retries took %.0f ms", waited_ms);
+
+  g_clear_error (&error);
+  td_api_client_set_token (writer, "some-token");
+  g_assert_false (logout (writer, &error));
+  g_assert_cmpint (g_atomic_int_get (&post_server->answer->requests), ==, 1);
+}
+
 static void
 test_status_errors (void)
 {
@@ -797,6 +829,7 @@ main (int   argc,
   g_test_add_func ("/client/api/invalid-response", test_invalid_response);
   g_test_add_func ("/client/api/invalid-session", test_invalid_session);
   g_test_add_func ("/client/api/status-errors", test_status_errors);
+  g_test_add_func ("/client/api/retries", test_retries);
   g_test_add_func ("/client/api/request-headers", test_request_headers);
   g_test_add_func ("/client/api/invalid-url", test_invalid_url);
 
