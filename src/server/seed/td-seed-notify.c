@@ -65,6 +65,9 @@ query_text (TdDb        *db,
   return td_db_stmt_dup_text (stmt, 0);
 }
 
+/* The corporate customer of the demo (td-seed-organization.c). */
+#define GLOBEX_NAME "Globex"
+
 /* The id and title of the subject @kind names, or FALSE when the demo has none. */
 static gboolean
 find_subject (TdDb        *db,
@@ -89,8 +92,10 @@ find_subject (TdDb        *db,
     sql = "SELECT id, title FROM tickets WHERE org_id = ? AND deleted = 0"
           " AND customer_id IS NULL ORDER BY number LIMIT 1";
   else if (g_str_equal (kind, "globex_ticket"))
-    sql = "SELECT t.id, t.title FROM tickets t, employees e WHERE t.org_id = ?1"
-          " AND t.deleted = 0 AND e.id = ?2 AND t.customer_id = e.customer_id"
+    /* A ticket of the Globex company, whoever receives the notification (the operator's
+     * admin as much as Globex's own member). */
+    sql = "SELECT t.id, t.title FROM tickets t JOIN customers c ON c.id = t.customer_id"
+          " WHERE t.org_id = ?1 AND t.deleted = 0 AND c.name = ?2"
           " ORDER BY t.number LIMIT 1";
   else
     sql = "SELECT id, title FROM tasks WHERE org_id = ? AND deleted = 0"
@@ -103,7 +108,7 @@ find_subject (TdDb        *db,
       return FALSE;
     td_db_stmt_bind_text (stmt, 1, org_id);
     if (g_str_equal (kind, "globex_ticket"))
-      td_db_stmt_bind_text (stmt, 2, user_id);
+      td_db_stmt_bind_text (stmt, 2, GLOBEX_NAME);
     if (td_db_stmt_step (stmt, error) != TD_DB_STEP_ROW)
       return FALSE;
     *out_id = td_db_stmt_dup_text (stmt, 0);
