@@ -20,7 +20,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "td-about.h"
-#include "td-api-request.h"
 #include "td-dashboard-page.h"
 #include "td-feedback-dialog.h"
 #include "td-json.h"
@@ -288,7 +287,7 @@ help_url_cb (GObject      *source,
              gpointer      user_data)
 {
   g_autoptr(TdWindow) self = user_data;
-  g_autoptr(JsonObject) health = td_api_request_finish (result, NULL);
+  g_autoptr(JsonObject) health = td_api_client_object_finish (TD_API_CLIENT (source), result, NULL);
   const char *url = td_json_get_string (health, "help_url");
 
   /* Only a web address goes to the browser. */
@@ -610,7 +609,7 @@ setup_shell (TdWindow *self)
   sync_avatar (self);
   setup_drawer (self);
 
-  td_api_request_async (td_account_get_client (self->account), "GET", "/api/v1/health", NULL,
+  td_api_client_call_async (td_account_get_client (self->account), "GET", "/api/v1/health", NULL,
                         self->cancellable, help_url_cb, g_object_ref (self));
 
   last_page = g_settings_get_string (settings, "last-page");

@@ -742,6 +742,18 @@ object_handle (TdApiClient *self,
     g_task_return_pointer (task, object, (GDestroyNotify) json_object_unref);
 }
 
+/* Any JSON object, or for an empty 2xx answer (204) an empty one. */
+static void
+any_object_handle (TdApiClient *self,
+                   GTask       *task,
+                   GBytes      *body)
+{
+  if (body == NULL || g_bytes_get_size (body) == 0)
+    g_task_return_pointer (task, json_object_new (), (GDestroyNotify) json_object_unref);
+  else
+    object_handle (self, task, body);
+}
+
 static void
 action_handle (TdApiClient *self,
                GTask       *task,
@@ -769,7 +781,7 @@ start_call (TdApiClient         *self,
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, handle == object_handle ? object_call_tag : action_call_tag);
+  g_task_set_source_tag (task, handle == action_handle ? action_call_tag : object_call_tag);
 
   if (json != NULL)
     {
@@ -1058,4 +1070,22 @@ td_api_client_get_soup_session (TdApiClient *self)
   g_return_val_if_fail (TD_IS_API_CLIENT (self), NULL);
 
   return self->session;
+}
+
+void
+td_api_client_call_async (TdApiClient         *self,
+                          const char          *method,
+                          const char          *path,
+                          JsonObject          *body,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(JsonNode) json = NULL;
+
+  g_return_if_fail (method != NULL && path != NULL);
+
+  if (body != NULL)
+    json = json_node_init_object (json_node_alloc (), body);
+  start_call (self, method, path, json, any_object_handle, cancellable, callback, user_data);
 }

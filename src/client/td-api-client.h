@@ -155,6 +155,18 @@ void         td_api_client_update_me_async  (TdApiClient         *self,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
 
+/* Any other route: @method @path (relative to the base URL, "/api/v1/tickets?limit=100")
+ * with @body (nullable) as JSON, authorized with the token. Finish with
+ * td_api_client_object_finish(): the answer's object (an empty one for 204). GETs are
+ * retried as described above. */
+void         td_api_client_call_async    (TdApiClient          *self,
+                                          const char           *method,
+                                          const char           *path,
+                                          JsonObject           *body,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+
 /* The client's SoupSession (see td-sync.c). */
 SoupSession *td_api_client_get_soup_session (TdApiClient *self);
 

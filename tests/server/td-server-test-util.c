@@ -341,3 +341,68 @@ td_test_api_login (TdApi      *api,
 
   return g_strdup (json_object_get_string_member (object, "token"));
 }
+
+void
+td_test_api_expect_error (TdApi      *api,
+                          guint       status,
+                          const char *code,
+                          const char *field,
+                          const char *method,
+                          const char *path_and_query,
+                          const char *token,
+                          const char *body)
+{
+  g_autoptr(JsonObject) object = td_test_api_expect (api, status, method, path_and_query, token,
+                                                     body);
+  JsonObject *error = json_object_get_object_member (object, "error");
+
+  g_assert_nonnull (error);
+  g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, code);
+  if (field != NULL)
+    g_assert_cmpstr (json_object_get_string_member_with_default (error, "field", NULL), ==, field);
+}
+
+/* The database directly: rows as arrays of nullable strings */
+
+GPtrArray *
+td_test_sql_rows (TdDbPool   *pool,
+                  const char *sql,
+                  guint       n_columns,
+                  const char *arg)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  TdDb *db = td_db_pool_acquire (pool, &error);
+
+  g_assert_no_error (error);
+  {
+    g_autoptr(TdDbStmt) stmt = td_db_prepare (db, sql, &error);
+    TdDbStep step;
+
+    g_assert_no_error (error);
+    if (arg != NULL)
+      td_db_stmt_bind_text (stmt, 1, arg);
+    while ((step = td_db_stmt_step (stmt, &error)) == TD_DB_STEP_ROW)
+      {
+        GPtrArray *row = g_ptr_array_new_with_free_func (g_free);
+
+        for (guint i = 0; i < n_columns; i++)
+          g_ptr_array_add (row, td_db_stmt_dup_text (stmt, i));
+        g_ptr_array_add (rows, row);
+      }
+    g_assert_no_error (error);
+    g_assert_cmpint (step, ==, TD_DB_STEP_DONE);
+  }
+  td_db_pool_release (pool, db);
+  return rows;
+}
+
+char *
+td_test_sql_text (TdDbPool   *pool,
+                  const char *sql,
+                  const char *arg)
+{
+  g_autoptr(GPtrArray) rows = td_test_sql_rows (pool, sql, 1, arg);
+
+  return rows->len > 0 ? g_strdup (TD_TEST_CELL (rows->pdata[0], 0)) : NULL;
+}

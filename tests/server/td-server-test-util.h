@@ -72,6 +72,26 @@ JsonObject     *td_test_api_expect           (TdApi          *api,
                                               const char     *body);
 char           *td_test_api_login            (TdApi          *api,
                                               const char     *email);
+/* Fails the test unless the answer is @status with error @code (and @field, if given). */
+void            td_test_api_expect_error     (TdApi          *api,
+                                              guint           status,
+                                              const char     *code,
+                                              const char     *field,
+                                              const char     *method,
+                                              const char     *path_and_query,
+                                              const char     *token,
+                                              const char     *body);
+
+/* The database directly: every row as a GPtrArray of @n_columns nullable strings. */
+GPtrArray      *td_test_sql_rows             (TdDbPool       *pool,
+                                              const char     *sql,
+                                              guint           n_columns,
+                                              const char     *arg);
+/* The first column of the first row, or NULL. */
+char           *td_test_sql_text             (TdDbPool       *pool,
+                                              const char     *sql,
+                                              const char     *arg);
+#define TD_TEST_CELL(row, i) ((const char *) g_ptr_array_index ((GPtrArray *) (row), (i)))
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdTestResponse, td_test_response_free)
 

@@ -31,23 +31,8 @@ static TdTestDemoApi *demo;
 #define expect(status, method, path, token, body) \
   td_test_api_expect (api, (status), (method), (path), (token), (body))
 
-static void
-expect_error (guint       status,
-              const char *code,
-              const char *field,
-              const char *method,
-              const char *path,
-              const char *token,
-              const char *body)
-{
-  g_autoptr(JsonObject) object = expect (status, method, path, token, body);
-  JsonObject *error = json_object_get_object_member (object, "error");
-
-  g_assert_nonnull (error);
-  g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, code);
-  if (field != NULL)
-    g_assert_cmpstr (json_object_get_string_member_with_default (error, "field", NULL), ==, field);
-}
+#define expect_error(status, code, field, method, path, token, body) \
+  td_test_api_expect_error (api, (status), (code), (field), (method), (path), (token), (body))
 
 static char *
 login (const char *email)
@@ -57,48 +42,11 @@ login (const char *email)
 
 /* Database: rows as arrays of nullable strings */
 
-static GPtrArray *
-sql_rows (const char *sql,
-          guint       n_columns,
-          const char *arg)
-{
-  g_autoptr(GError) error = NULL;
-  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  TdDb *db = td_db_pool_acquire (pool, &error);
+#define sql_rows(sql, n_columns, arg) td_test_sql_rows (pool, (sql), (n_columns), (arg))
 
-  g_assert_no_error (error);
-  {
-    g_autoptr(TdDbStmt) stmt = td_db_prepare (db, sql, &error);
-    TdDbStep step;
+#define CELL TD_TEST_CELL
 
-    g_assert_no_error (error);
-    if (arg != NULL)
-      td_db_stmt_bind_text (stmt, 1, arg);
-    while ((step = td_db_stmt_step (stmt, &error)) == TD_DB_STEP_ROW)
-      {
-        GPtrArray *row = g_ptr_array_new_with_free_func (g_free);
-
-        for (guint i = 0; i < n_columns; i++)
-          g_ptr_array_add (row, td_db_stmt_dup_text (stmt, i));
-        g_ptr_array_add (rows, row);
-      }
-    g_assert_no_error (error);
-    g_assert_cmpint (step, ==, TD_DB_STEP_DONE);
-  }
-  td_db_pool_release (pool, db);
-  return rows;
-}
-
-#define CELL(row, i) ((const char *) g_ptr_array_index ((GPtrArray *) (row), (i)))
-
-static char *
-sql_text (const char *sql,
-          const char *arg)
-{
-  g_autoptr(GPtrArray) rows = sql_rows (sql, 1, arg);
-
-  return rows->len > 0 ? g_strdup (CELL (rows->pdata[0], 0)) : NULL;
-}
+#define sql_text(sql, arg) td_test_sql_text (pool, (sql), (arg))
 
 static char *
 user_id_of (const char *email)

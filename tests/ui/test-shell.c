@@ -24,7 +24,6 @@
 
 #include "td-about.h"
 #include "td-account.h"
-#include "td-api-request.h"
 #include "td-application.h"
 #include "td-cache-item.h"
 #include "td-dashboard-page.h"
@@ -522,11 +521,11 @@ feedback_stored (gpointer data)
   AsyncWait wait = { 0 };
   JsonArray *items;
 
-  td_api_request_async (client, "GET", "/api/v1/feedback?q=shell-test-feedback", NULL, NULL,
+  td_api_client_call_async (client, "GET", "/api/v1/feedback?q=shell-test-feedback", NULL, NULL,
                         async_done_cb, &wait);
   while (!wait.done)
     g_main_context_iteration (NULL, TRUE);
-  list = td_api_request_finish (wait.result, NULL);
+  list = td_api_client_object_finish (client, wait.result, NULL);
   g_clear_object (&wait.result);
   items = list != NULL ? json_object_get_array_member (list, "items") : NULL;
   return items != NULL && json_array_get_length (items) > 0;

@@ -15,7 +15,6 @@
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
-#include "td-api-request.h"
 
 typedef void (*DoneFunc) (GtkWindow  *parent,
                           const char *message);
@@ -64,7 +63,7 @@ sent_cb (GObject      *source,
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) error = NULL;
 
-  answer = td_api_request_finish (result, &error);
+  answer = td_api_client_object_finish (TD_API_CLIENT (source), result, &error);
   if (sending->done != NULL && sending->parent != NULL)
     {
       if (answer != NULL)
@@ -95,7 +94,7 @@ send_response_cb (AdwMessageDialog *dialog,
 
   json_object_set_string_member (body, "text", text);
   json_object_set_string_member (body, "app_version", PACKAGE_VERSION);
-  td_api_request_async (td_account_get_client (account), "POST", "/api/v1/feedback", body, NULL,
+  td_api_client_call_async (td_account_get_client (account), "POST", "/api/v1/feedback", body, NULL,
                         sent_cb, sending);
 }
 

@@ -16,7 +16,6 @@
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
-#include "td-api-request.h"
 #include "td-json.h"
 #include "td-labels.h"
 #include "td-list-page.h"
@@ -394,7 +393,7 @@ stats_cb (GObject      *source,
   g_autoptr(JsonObject) stats = NULL;
   g_autoptr(GError) error = NULL;
 
-  stats = td_api_request_finish (result, &error);
+  stats = td_api_client_object_finish (TD_API_CLIENT (source), result, &error);
   if (stats == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -453,7 +452,7 @@ td_dashboard_page_reload (TdDashboardPage *self)
 
   if (!self->has_stats)
     gtk_stack_set_visible_child_name (self->stack, "loading");
-  td_api_request_async (td_account_get_client (self->account), "GET", "/api/v1/stats/dashboard",
+  td_api_client_call_async (td_account_get_client (self->account), "GET", "/api/v1/stats/dashboard",
                         NULL, self->cancellable, stats_cb, g_object_ref (self));
 }
 

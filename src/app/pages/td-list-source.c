@@ -13,7 +13,6 @@
 
 #include "td-list-source.h"
 
-#include "td-api-request.h"
 #include "td-cache-item.h"
 #include "td-json.h"
 #include "td-list-model.h"
@@ -175,7 +174,7 @@ page_cb (GObject      *source,
   JsonArray *array;
   const char *cursor;
 
-  page = td_api_request_finish (result, &error);
+  page = td_api_client_object_finish (TD_API_CLIENT (source), result, &error);
   if (page == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -236,7 +235,7 @@ fetch_page (TdListSource *self,
       g_string_append_uri_escaped (path, cursor, NULL, TRUE);
     }
 
-  td_api_request_async (client, "GET", path->str, NULL, self->cancellable, page_cb,
+  td_api_client_call_async (client, "GET", path->str, NULL, self->cancellable, page_cb,
                         g_object_ref (self));
 }
 
