@@ -157,6 +157,25 @@ td_test_server_get_pid (TdTestServer *self)
   return id ? (GPid) g_ascii_strtoll (id, NULL, 10) : 0;
 }
 
+static volatile sig_atomic_t abort_kill_pid;
+
+static void
+kill_server_on_abort (int signum)
+{
+  if (abort_kill_pid > 0)
+    kill (abort_kill_pid, SIGKILL);
+  signal (signum, SIG_DFL);
+  raise (signum);
+}
+
+void
+td_test_server_kill_on_abort (TdTestServer *self)
+{
+  abort_kill_pid = td_test_server_get_pid (self);
+  signal (SIGABRT, kill_server_on_abort);
+  signal (SIGTRAP, kill_server_on_abort);
+}
+
 void
 td_test_server_stop (TdTestServer *self)
 {

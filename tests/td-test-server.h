@@ -26,6 +26,9 @@ TdTestServer *td_test_server_start_with_args (const char         *seed,
 const char   *td_test_server_get_url   (TdTestServer *server);
 const char   *td_test_server_get_dir   (TdTestServer *server);
 GPid          td_test_server_get_pid   (TdTestServer *server);
+/* A failed assertion aborts the test without running its teardown: kill @server then, so
+ * that it does not outlive the test (one server per test program). */
+void          td_test_server_kill_on_abort (TdTestServer *server);
 void          td_test_server_stop      (TdTestServer *server);
 void          td_test_server_restart   (TdTestServer *server);
 void          td_test_server_free      (TdTestServer *server);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "td-api-client.h"
+#include "td-api-client-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
@@ -43,15 +44,10 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Turns a successful (2xx) answer into the task's result. */
-typedef void (*ResponseHandler) (TdApiClient *self,
-                                 GTask       *task,
-                                 GBytes      *body);
-
 typedef struct
 {
   SoupMessage     *message;
-  ResponseHandler  handle;
+  TdApiResponseHandler  handle;
   /* An error status that still counts as success for this call (0 for none). */
   guint            accepted_status;
   /* The member the server blamed in its error body (`field`), for finishes that ask. */
@@ -119,8 +115,8 @@ transport_error_new (TdApiClient  *self,
                       _("Cannot connect to %s: %s"), self->base_url, error->message);
 }
 
-static const char *
-status_fallback_message (TdApiError code)
+const char *
+td_api_client_status_fallback_message (TdApiError code)
 {
   switch (code)
     {
@@ -189,7 +185,7 @@ status_error_new (guint    status,
     return g_error_new (TD_API_ERROR, code,
                         _("The server answered with the unexpected HTTP status %u"), status);
 
-  return g_error_new_literal (TD_API_ERROR, code, status_fallback_message (code));
+  return g_error_new_literal (TD_API_ERROR, code, td_api_client_status_fallback_message (code));
 }
 
 typedef gpointer (*Decoder) (JsonObject  *object,
@@ -216,7 +212,7 @@ decode_body (GBytes   *body,
     {
       g_debug ("Unusable response body: %s", local_error ? local_error->message : "?");
       g_set_error_literal (error, TD_API_ERROR, TD_API_ERROR_INVALID_RESPONSE,
-                           status_fallback_message (TD_API_ERROR_INVALID_RESPONSE));
+                           td_api_client_status_fallback_message (TD_API_ERROR_INVALID_RESPONSE));
     }
 
   return decoded;
@@ -330,15 +326,16 @@ send_cb (GObject      *source,
 
 /* Sends @method @path (relative to the base URL) and hands a 2xx answer to @handle;
  * transport failures and error statuses end @task with a TD_API_ERROR. Takes @task. */
-static void
-send_request (TdApiClient     *self,
-              GTask           *task,
-              const char      *method,
-              const char      *path,
-              GBytes          *json_body,
-              gboolean         authorize,
-              guint            accepted_status,
-              ResponseHandler  handle)
+void
+td_api_client_send_request (TdApiClient              *self,
+                            GTask                    *task,
+                            const char               *method,
+                            const char               *path,
+                            GBytes                   *json_body,
+                            const TdApiRequestExtras *extras,
+                            gboolean                  authorize,
+                            guint                     accepted_status,
+                            TdApiResponseHandler      handle)
 {
   g_autofree char *uri_string = g_strconcat (self->base_url ? self->base_url : "", path, NULL);
   g_autoptr(GUri) uri = NULL;
@@ -374,6 +371,24 @@ send_request (TdApiClient     *self,
     }
   if (json_body != NULL)
     soup_message_set_request_body_from_bytes (request->message, "application/json", json_body);
+  if (extras != NULL)
+    {
+      if (extras->if_match > 0)
+        {
+          g_autofree char *version = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"",
+                                                      extras->if_match);
+
+          soup_message_headers_replace (headers, "If-Match", version);
+        }
+      if (extras->idempotency_key != NULL)
+        soup_message_headers_replace (headers, "Idempotency-Key", extras->idempotency_key);
+      if (extras->raw_body != NULL)
+        soup_message_set_request_body_from_bytes (request->message,
+                                                  extras->content_type != NULL
+                                                    ? extras->content_type
+                                                    : "application/octet-stream",
+                                                  extras->raw_body);
+    }
 
   soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), send_cb, task);
@@ -552,8 +567,8 @@ td_api_client_set_timeout (TdApiClient *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
 }
 
-static void
-login_handle (TdApiClient *self,
+void
+td_api_client_login_handle (TdApiClient *self,
               GTask       *task,
               GBytes      *body)
 {
@@ -607,7 +622,8 @@ td_api_client_login_async (TdApiClient         *self,
   body = secret_bytes_new_take (td_json_to_string (root));
 
   /* No bearer token: a login starts a new session and must not be tied to the old one. */
-  send_request (self, task, "POST", "/api/v1/auth/login", body, FALSE, 0, login_handle);
+  td_api_client_send_request (self, task, "POST", "/api/v1/auth/login", body, NULL, FALSE, 0,
+                              td_api_client_login_handle);
 }
 
 TdSession *
@@ -654,8 +670,8 @@ td_api_client_logout_async (TdApiClient         *self,
   /* The request carries the token, then the client forgets it at once: a person who logs
    * out is logged out here even when the server cannot be told. A 401 means the server had
    * already ended the session, which is what logging out wants. */
-  send_request (self, task, "POST", "/api/v1/auth/logout", NULL, TRUE,
-                SOUP_STATUS_UNAUTHORIZED, logout_handle);
+  td_api_client_send_request (self, task, "POST", "/api/v1/auth/logout", NULL, NULL, TRUE,
+                              SOUP_STATUS_UNAUTHORIZED, logout_handle);
   td_api_client_set_token (self, NULL);
 }
 
@@ -699,7 +715,7 @@ td_api_client_get_me_async (TdApiClient         *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, td_api_client_get_me_async);
 
-  send_request (self, task, "GET", "/api/v1/me", NULL, TRUE, 0, get_me_handle);
+  td_api_client_send_request (self, task, "GET", "/api/v1/me", NULL, NULL, TRUE, 0, get_me_handle);
 }
 
 TdUser *
@@ -765,14 +781,15 @@ action_handle (TdApiClient *self,
 /* Starts an authorized call whose answer is an object (@handle object_handle) or nothing
  * (action_handle); @body is serialized from @json when given. */
 static void
-start_call (TdApiClient         *self,
-            const char          *method,
-            const char          *path,
-            JsonNode            *json,
-            ResponseHandler      handle,
-            GCancellable        *cancellable,
-            GAsyncReadyCallback  callback,
-            gpointer             user_data)
+start_call (TdApiClient              *self,
+            const char               *method,
+            const char               *path,
+            JsonNode                 *json,
+            const TdApiRequestExtras *extras,
+            TdApiResponseHandler      handle,
+            GCancellable             *cancellable,
+            GAsyncReadyCallback       callback,
+            gpointer                  user_data)
 {
   g_autoptr(GBytes) body = NULL;
   GTask *task;
@@ -790,7 +807,7 @@ start_call (TdApiClient         *self,
       body = g_bytes_new_take (text, strlen (text));
     }
 
-  send_request (self, task, method, path, body, TRUE, 0, handle);
+  td_api_client_send_request (self, task, method, path, body, extras, TRUE, 0, handle);
 }
 
 static char *
@@ -897,7 +914,7 @@ td_api_client_list_notifications_async (TdApiClient         *self,
   g_autofree char *path = g_strdup_printf ("/api/v1/notifications?limit=%u",
                                            CLAMP (limit, 1, 500));
 
-  start_call (self, "GET", path, NULL, object_handle, cancellable, callback, user_data);
+  start_call (self, "GET", path, NULL, NULL, object_handle, cancellable, callback, user_data);
 }
 
 void
@@ -906,7 +923,7 @@ td_api_client_get_unread_count_async (TdApiClient         *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  start_call (self, "GET", "/api/v1/notifications/unread-count", NULL, object_handle,
+  start_call (self, "GET", "/api/v1/notifications/unread-count", NULL, NULL, object_handle,
               cancellable, callback, user_data);
 }
 
@@ -924,7 +941,7 @@ td_api_client_mark_notification_read_async (TdApiClient         *self,
 
   escaped = escape_id (id);
   path = g_strdup_printf ("/api/v1/notifications/%s/read", escaped);
-  start_call (self, "POST", path, NULL, object_handle, cancellable, callback, user_data);
+  start_call (self, "POST", path, NULL, NULL, object_handle, cancellable, callback, user_data);
 }
 
 void
@@ -946,7 +963,7 @@ td_api_client_mark_all_notifications_read_async (TdApiClient         *self,
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
 
-  start_call (self, "POST", "/api/v1/notifications/read-all", root, object_handle,
+  start_call (self, "POST", "/api/v1/notifications/read-all", root, NULL, object_handle,
               cancellable, callback, user_data);
 }
 
@@ -956,7 +973,7 @@ td_api_client_create_transfer_token_async (TdApiClient         *self,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data)
 {
-  start_call (self, "POST", "/api/v1/auth/transfer-tokens", NULL, object_handle,
+  start_call (self, "POST", "/api/v1/auth/transfer-tokens", NULL, NULL, object_handle,
               cancellable, callback, user_data);
 }
 
@@ -980,8 +997,8 @@ td_api_client_redeem_transfer_token_async (TdApiClient         *self,
 
   body = secret_json_body ("token", token, NULL);
 
-  send_request (self, task, "POST", "/api/v1/auth/transfer-tokens/redeem", body, FALSE, 0,
-                login_handle);
+  td_api_client_send_request (self, task, "POST", "/api/v1/auth/transfer-tokens/redeem", body,
+                              NULL, FALSE, 0, td_api_client_login_handle);
 }
 
 void
@@ -990,8 +1007,8 @@ td_api_client_list_sessions_async (TdApiClient         *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  start_call (self, "GET", "/api/v1/me/sessions", NULL, object_handle, cancellable, callback,
-              user_data);
+  start_call (self, "GET", "/api/v1/me/sessions", NULL, NULL, object_handle, cancellable,
+              callback, user_data);
 }
 
 void
@@ -1008,7 +1025,7 @@ td_api_client_revoke_session_async (TdApiClient         *self,
 
   escaped = escape_id (id);
   path = g_strdup_printf ("/api/v1/me/sessions/%s", escaped);
-  start_call (self, "DELETE", path, NULL, action_handle, cancellable, callback, user_data);
+  start_call (self, "DELETE", path, NULL, NULL, action_handle, cancellable, callback, user_data);
 }
 
 void
@@ -1017,7 +1034,7 @@ td_api_client_revoke_other_sessions_async (TdApiClient         *self,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data)
 {
-  start_call (self, "POST", "/api/v1/me/sessions/revoke-others", NULL, action_handle,
+  start_call (self, "POST", "/api/v1/me/sessions/revoke-others", NULL, NULL, action_handle,
               cancellable, callback, user_data);
 }
 
@@ -1043,7 +1060,8 @@ td_api_client_change_password_async (TdApiClient         *self,
   body = secret_json_body ("current_password", current_password,
                            "new_password", new_password, NULL);
 
-  send_request (self, task, "POST", "/api/v1/me/password", body, TRUE, 0, action_handle);
+  td_api_client_send_request (self, task, "POST", "/api/v1/me/password", body, NULL, TRUE, 0,
+                              action_handle);
 }
 
 void
@@ -1058,7 +1076,7 @@ td_api_client_update_me_async (TdApiClient         *self,
   g_return_if_fail (changes != NULL);
 
   json_node_set_object (root, changes);
-  start_call (self, "PATCH", "/api/v1/me", root, object_handle, cancellable, callback,
+  start_call (self, "PATCH", "/api/v1/me", root, NULL, object_handle, cancellable, callback,
               user_data);
 }
 
@@ -1087,5 +1105,27 @@ td_api_client_call_async (TdApiClient         *self,
 
   if (body != NULL)
     json = json_node_init_object (json_node_alloc (), body);
-  start_call (self, method, path, json, any_object_handle, cancellable, callback, user_data);
+  start_call (self, method, path, json, NULL, any_object_handle, cancellable, callback,
+              user_data);
+}
+
+void
+td_api_client_call_full_async (TdApiClient              *self,
+                               const char               *method,
+                               const char               *path,
+                               JsonObject               *body,
+                               const TdApiRequestExtras *extras,
+                               GCancellable             *cancellable,
+                               GAsyncReadyCallback       callback,
+                               gpointer                  user_data)
+{
+  g_autoptr(JsonNode) json = NULL;
+
+  g_return_if_fail (method != NULL && path != NULL);
+  g_return_if_fail (body == NULL || extras == NULL || extras->raw_body == NULL);
+
+  if (body != NULL)
+    json = json_node_init_object (json_node_alloc (), body);
+  start_call (self, method, path, json, extras, any_object_handle, cancellable, callback,
+              user_data);
 }

@@ -167,6 +167,26 @@ void         td_api_client_call_async    (TdApiClient          *self,
                                           GAsyncReadyCallback   callback,
                                           gpointer              user_data);
 
+/* What a call can carry beyond a JSON body. */
+typedef struct
+{
+  gint64      if_match;         /* > 0: If-Match: "<if_match>", the version the caller saw */
+  const char *idempotency_key;  /* Idempotency-Key; NULL: none */
+  GBytes     *raw_body;         /* instead of a JSON body: these bytes as they are… */
+  const char *content_type;     /* …with this Content-Type (NULL: application/octet-stream) */
+} TdApiRequestExtras;
+
+/* td_api_client_call_async() with the headers and raw body of @extras (nullable); finish
+ * with td_api_client_object_finish(). */
+void         td_api_client_call_full_async (TdApiClient              *self,
+                                            const char               *method,
+                                            const char               *path,
+                                            JsonObject               *body,
+                                            const TdApiRequestExtras *extras,
+                                            GCancellable             *cancellable,
+                                            GAsyncReadyCallback       callback,
+                                            gpointer                  user_data);
+
 /* The client's SoupSession (see td-sync.c). */
 SoupSession *td_api_client_get_soup_session (TdApiClient *self);
 

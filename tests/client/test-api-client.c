@@ -18,19 +18,10 @@
 #include "td-time.h"
 
 static TdTestServer *demo_server;
-static volatile sig_atomic_t demo_server_pid;
 
 /* A failed assertion aborts without td_test_server_free(). The server would live on with
  * meson's stderr pipe open, and meson would wait for the timeout instead of reporting the
  * failure at once. */
-static void
-stop_server_on_abort (int signum)
-{
-  if (demo_server_pid > 0)
-    kill (demo_server_pid, SIGKILL);
-  signal (signum, SIG_DFL);
-  raise (signum);
-}
 
 /* ---- the client calls, run to completion ---- */
 
@@ -834,9 +825,7 @@ main (int   argc,
   g_test_add_func ("/client/api/invalid-url", test_invalid_url);
 
   demo_server = td_test_server_start ("demo");
-  demo_server_pid = td_test_server_get_pid (demo_server);
-  signal (SIGABRT, stop_server_on_abort);
-  signal (SIGTRAP, stop_server_on_abort);
+  td_test_server_kill_on_abort (demo_server);
 
   ret = g_test_run ();
   g_clear_pointer (&demo_server, td_test_server_free);

@@ -14,17 +14,8 @@
 #include "td-test-server.h"
 
 static TdTestServer *server;
-static volatile sig_atomic_t server_pid;
 static SoupSession *session;
 
-static void
-stop_server_on_abort (int signum)
-{
-  if (server_pid > 0)
-    kill (server_pid, SIGKILL);
-  signal (signum, SIG_DFL);
-  raise (signum);
-}
 
 static JsonNode *
 call (const char  *method,
@@ -222,8 +213,7 @@ main (int    argc,
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
 
   server = td_test_server_start ("demo");
-  server_pid = td_test_server_get_pid (server);
-  signal (SIGABRT, stop_server_on_abort);
+  td_test_server_kill_on_abort (server);
   session = soup_session_new ();
 
   g_test_add_func ("/client/cache-sync/initial-and-incremental", test_initial_and_incremental_sync);
