@@ -15,6 +15,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "td-json.h"
 #include "td-validate.h"
 
 /* libsoup has no timeout by default; a sign-in should fail visibly rather than hang. */
@@ -41,6 +42,15 @@ struct _TdAccount
 
   /* The user hears once per run that the keyring is missing, not at every sign-in. */
   gboolean        told_credentials_unavailable;
+
+  /* Answers to PATCH /me that were in flight together can arrive in another order than
+   * the server stored the changes (each request has its own connection), and the user
+   * object carries no version to tell. So after taking one, the account reads GET /me
+   * once no read is under way: the last read starts after the last answer arrived and
+   * sees every change. */
+  GCancellable   *reread_cancellable;
+  gboolean        rereading;
+  gboolean        reread_again;
 };
 
 G_DEFINE_FINAL_TYPE (TdAccount, td_account, G_TYPE_OBJECT)
@@ -182,11 +192,98 @@ stop_sync (TdAccount *self,
   g_clear_object (&self->cache);
 }
 
+static gboolean
+same_user (const TdUser *a,
+           const TdUser *b)
+{
+  g_autoptr(JsonNode) node_a = td_user_to_json (a);
+  g_autoptr(JsonNode) node_b = td_user_to_json (b);
+  g_autofree char *text_a = td_json_to_string (node_a);
+  g_autofree char *text_b = td_json_to_string (node_b);
+
+  return g_strcmp0 (text_a, text_b) == 0;
+}
+
+/* "user" notifies only for a change: the read-back usually confirms what was taken. */
+static void
+take_user (TdAccount    *self,
+           const TdUser *user)
+{
+  if (self->user != NULL && same_user (self->user, user))
+    return;
+
+  g_clear_pointer (&self->user, td_user_free);
+  self->user = td_user_copy (user);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
+}
+
+static void
+stop_reread (TdAccount *self)
+{
+  g_cancellable_cancel (self->reread_cancellable);
+  g_clear_object (&self->reread_cancellable);
+  self->rereading = FALSE;
+  self->reread_again = FALSE;
+}
+
+static void reread_user (TdAccount *self);
+
+static void
+reread_user_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(TdUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  TdAccount *self;
+
+  user = td_api_client_get_me_finish (TD_API_CLIENT (source), result, &error);
+  /* Cancelled at sign-out and in dispose: then the account may be gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = TD_ACCOUNT (user_data);
+  self->rereading = FALSE;
+  /* Another answer was taken meanwhile; this read may have started before the server
+   * stored that change. */
+  if (self->reread_again)
+    {
+      self->reread_again = FALSE;
+      reread_user (self);
+      return;
+    }
+
+  if (user == NULL)
+    {
+      /* Offline for a moment: the answer taken last stays until the next change. */
+      g_debug ("Reading the user back failed: %s", error->message);
+      return;
+    }
+  if (self->user != NULL && g_strcmp0 (self->user->id, user->id) == 0)
+    take_user (self, user);
+}
+
+static void
+reread_user (TdAccount *self)
+{
+  if (self->rereading)
+    {
+      self->reread_again = TRUE;
+      return;
+    }
+
+  if (self->reread_cancellable == NULL)
+    self->reread_cancellable = g_cancellable_new ();
+  self->rereading = TRUE;
+  td_api_client_get_me_async (self->client, self->reread_cancellable, reread_user_cb, self);
+}
+
 static void
 set_signed_in (TdAccount    *self,
                TdApiClient  *client,
                const TdUser *user)
 {
+  stop_reread (self);
   g_set_object (&self->client, client);
   stop_events (self);
   self->events = td_event_stream_new (client);
@@ -203,6 +300,7 @@ set_signed_in (TdAccount    *self,
 static void
 set_signed_out (TdAccount *self)
 {
+  stop_reread (self);
   stop_sync (self, !self->keep_cache);
   self->keep_cache = FALSE;
   stop_events (self);
@@ -587,6 +685,7 @@ td_account_dispose (GObject *object)
 {
   TdAccount *self = TD_ACCOUNT (object);
 
+  stop_reread (self);
   stop_sync (self, FALSE);
   stop_events (self);
   g_clear_object (&self->client);
@@ -801,8 +900,9 @@ td_account_get_counts (TdAccount *self)
 }
 
 /* The server's answer to a change of the user's own settings (PATCH /me): the account
- * shows the new name, avatar and preferences everywhere ("user" notifies). Only while
- * signed in, and only for the same user. */
+ * shows the new name, avatar and preferences everywhere ("user" notifies) at once, then
+ * reads the user back, because of several answers the one that arrives last need not be
+ * the newest (see reread_cancellable). Only while signed in, and only for the same user. */
 void
 td_account_update_user (TdAccount    *self,
                         const TdUser *user)
@@ -813,9 +913,8 @@ td_account_update_user (TdAccount    *self,
   if (self->state != TD_ACCOUNT_SIGNED_IN || self->user == NULL ||
       g_strcmp0 (self->user->id, user->id) != 0)
     return;
-  g_clear_pointer (&self->user, td_user_free);
-  self->user = td_user_copy (user);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
+  take_user (self, user);
+  reread_user (self);
 }
 
 /* Only while signed in. */

@@ -744,7 +744,7 @@ td_window_set_language (TdWindow   *self,
   GtkApplication *application;
   TdWindow *window;
   TdModule module;
-  g_autofree char *shown_id = NULL;
+  g_autoptr(GVariant) page_state = NULL;
   GtkWidget *page;
   int width = 0;
   int height = 0;
@@ -760,8 +760,8 @@ td_window_set_language (TdWindow   *self,
   /* What the new window must show again. */
   module = self->module;
   page = module < TD_N_MODULES ? td_window_get_page (self, module) : NULL;
-  if (TD_IS_LIST_PAGE (page) && td_list_page_get_shown_id (TD_LIST_PAGE (page)) != NULL)
-    shown_id = g_strdup (td_list_page_get_shown_id (TD_LIST_PAGE (page)));
+  if (TD_IS_LIST_PAGE (page))
+    page_state = g_variant_ref_sink (td_list_page_save_state (TD_LIST_PAGE (page)));
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
 
   application = gtk_window_get_application (GTK_WINDOW (self));
@@ -779,8 +779,8 @@ td_window_set_language (TdWindow   *self,
     {
       td_window_show_module (window, module);
       page = td_window_get_page (window, module);
-      if (shown_id != NULL && TD_IS_LIST_PAGE (page))
-        td_list_page_show_item (TD_LIST_PAGE (page), shown_id);
+      if (page_state != NULL && TD_IS_LIST_PAGE (page))
+        td_list_page_restore_state (TD_LIST_PAGE (page), page_state);
     }
 
   gtk_window_present (GTK_WINDOW (window));

@@ -47,3 +47,11 @@ td_ui_async_is_done (gpointer data)
 {
   return ((TdUiAsyncWait *) data)->done;
 }
+
+GAsyncResult *
+td_ui_wait_for (TdUiAsyncWait *wait,
+                const char    *what)
+{
+  td_ui_wait_until (td_ui_async_is_done, wait, what);
+  return wait->result;
+}

@@ -32,5 +32,8 @@ void     td_ui_async_done_cb  (GObject       *source,
                                GAsyncResult  *result,
                                gpointer       user_data);
 gboolean td_ui_async_is_done  (gpointer       data);
+/* Waits for the call (as td_ui_wait_until) and returns its result, owned by @wait. */
+GAsyncResult *td_ui_wait_for  (TdUiAsyncWait *wait,
+                               const char    *what);
 
 G_END_DECLS

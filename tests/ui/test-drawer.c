@@ -5,7 +5,8 @@
  * widgets in a window of their own: the drawer's unread count is the server's and drops
  * when an entry is opened; the share-login QR code, exported as a PNG and read by zbarimg,
  * is a URL whose token signs in as the same user exactly once; the account dialog lists the
- * sessions and revokes one.
+ * sessions and revokes one, and what it changes reaches the account (top-bar avatar,
+ * drawer) as the server stored it, also when the server's answers arrive out of order.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -42,14 +43,7 @@ typedef TdUiAsyncWait AsyncWait;
 #define wait_until      td_ui_wait_until
 #define async_done_cb   td_ui_async_done_cb
 #define async_is_done   td_ui_async_is_done
-
-static GAsyncResult *
-wait_for (AsyncWait  *wait,
-          const char *what)
-{
-  wait_until (async_is_done, wait, what);
-  return wait->result;
-}
+#define wait_for        td_ui_wait_for
 
 /* The server, straight through the client ---------------------------------------------- */
 
@@ -699,6 +693,132 @@ server_has_settings (gpointer data)
          td_json_get_bool (td_json_get_object (preferences, "message"), "email", FALSE);
 }
 
+/* PATCH /me with one string member, through @client; the user as stored. */
+static TdUser *
+patch_me (TdApiClient *client,
+          const char  *member,
+          const char  *value)
+{
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  AsyncWait wait = { 0 };
+  TdUser *user;
+
+  json_object_set_string_member (changes, member, value);
+  td_api_client_update_me_async (client, changes, NULL, async_done_cb, &wait);
+  answer = td_api_client_object_finish (client, wait_for (&wait, "PATCH /me"), &error);
+  g_clear_object (&wait.result);
+  g_assert_no_error (error);
+  user = td_user_from_json (answer, &error);
+  g_assert_no_error (error);
+  return user;
+}
+
+static char *
+user_to_string (const TdUser *user)
+{
+  g_autoptr(JsonNode) node = td_user_to_json (user);
+
+  return td_json_to_string (node);
+}
+
+/* The account's client, watched through its SoupSession: the requests it has under way
+ * (the dialog's PATCH /me, the account's read-back, the sync engine's pulls). */
+typedef struct
+{
+  TdAccount   *account;
+  TdApiClient *client;
+  GHashTable  *in_flight;   /* messages queued since settle_watch(), until answered */
+} Settle;
+
+static void
+request_queued_cb (SoupSession *session,
+                   SoupMessage *message,
+                   Settle      *settle)
+{
+  g_hash_table_add (settle->in_flight, message);
+}
+
+static void
+request_unqueued_cb (SoupSession *session,
+                     SoupMessage *message,
+                     Settle      *settle)
+{
+  g_hash_table_remove (settle->in_flight, message);
+}
+
+static void
+settle_watch (Settle    *settle,
+              TdAccount *account)
+{
+  settle->account = account;
+  settle->client = td_account_get_client (account);
+  settle->in_flight = g_hash_table_new (NULL, NULL);
+  g_signal_connect (td_api_client_get_soup_session (settle->client), "request-queued",
+                    G_CALLBACK (request_queued_cb), settle);
+  g_signal_connect (td_api_client_get_soup_session (settle->client), "request-unqueued",
+                    G_CALLBACK (request_unqueued_cb), settle);
+}
+
+static void
+settle_unwatch (Settle *settle)
+{
+  g_signal_handlers_disconnect_by_data (td_api_client_get_soup_session (settle->client), settle);
+  g_clear_pointer (&settle->in_flight, g_hash_table_unref);
+}
+
+/* Every answer has arrived and the account holds exactly the user the server stored: a
+ * user that only matched for a moment, with answers still on their way, does not count. */
+static gboolean
+account_settled (gpointer data)
+{
+  Settle *settle = data;
+  g_autoptr(TdUser) stored = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *held = NULL;
+
+  if (g_hash_table_size (settle->in_flight) > 0)
+    return FALSE;
+  stored = server_me (settle->client);
+  if (g_hash_table_size (settle->in_flight) > 0)
+    return FALSE;
+
+  expected = user_to_string (stored);
+  if (td_account_get_user (settle->account) != NULL)
+    held = user_to_string (td_account_get_user (settle->account));
+  return g_strcmp0 (held, expected) == 0;
+}
+
+/* Two PATCH /me in flight travel on two connections, so their answers can arrive in the
+ * other order than the server stored them: the account must not keep the older one. Here
+ * that order is forced: the newer answer is taken first, the older one after it. */
+static void
+test_account_newest_user (Fixture       *f,
+                          gconstpointer  data)
+{
+  TdApiClient *client = td_account_get_client (f->account);
+  g_autoptr(TdUser) before = td_user_copy (td_account_get_user (f->account));
+  g_autoptr(TdUser) after = patch_me (client, "first_name", "Adelheid");
+  g_autoptr(TdUser) restored = NULL;
+  Settle settle;
+
+  settle_watch (&settle, f->account);
+  g_assert_cmpstr (before->first_name, !=, "Adelheid");
+  td_account_update_user (f->account, after);
+  g_assert_cmpstr (td_account_get_user (f->account)->first_name, ==, "Adelheid");
+  td_account_update_user (f->account, before);
+  wait_until (account_settled, &settle, "the account has the user the server stored");
+  g_assert_cmpstr (td_account_get_user (f->account)->first_name, ==, "Adelheid");
+
+  /* Back as it was for the other tests. */
+  restored = patch_me (client, "first_name", before->first_name);
+  td_account_update_user (f->account, restored);
+  wait_until (account_settled, &settle, "the account has the old name again");
+  g_assert_cmpstr (td_account_get_user (f->account)->first_name, ==, before->first_name);
+  settle_unwatch (&settle);
+}
+
 /* A name and a cell of the notification matrix are stored on the server as changed. */
 static void
 test_account_settings (Fixture       *f,
@@ -710,10 +830,12 @@ test_account_settings (Fixture       *f,
   GtkWindow *dialog;
   GtkCheckButton *email = NULL;
   MeWait w = { 0 };
+  Settle settle;
   JsonObject *changes;
 
   w.client = td_account_get_client (f->account);
   first_name = g_strdup (td_account_get_user (f->account)->first_name);
+  settle_watch (&settle, f->account);
 
   gtk_window_present (f->window);
   dialog = td_account_dialog_new (f->window, f->account);
@@ -740,6 +862,11 @@ test_account_settings (Fixture       *f,
   g_signal_emit_by_name (g_ptr_array_index (entries, 0), "apply");
 
   wait_until (server_has_settings, &w, "the server has the new name and preference");
+  /* …and the account shows it everywhere (top-bar avatar, drawer): both answers, in
+   * whichever order they came, end in the user the server stored. */
+  wait_until (account_settled, &settle, "the account has the user the server stored");
+  g_assert_cmpstr (td_account_get_user (f->account)->first_name, ==, "Adelheid");
+  settle_unwatch (&settle);
 
   /* Back as it was for the other tests. */
   changes = json_object_new ();
@@ -757,6 +884,52 @@ test_account_settings (Fixture       *f,
 
   g_clear_pointer (&w.user, td_user_free);
   gtk_window_destroy (dialog);
+}
+
+/* Someone clicking through the dialog quickly: many PATCH /me in flight at once, their
+ * answers arriving in any order (and the server storing them in any order). The account
+ * ends with what the server stored last. */
+static void
+test_account_burst (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) checks = g_ptr_array_new ();
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+  g_autoptr(TdUser) restored = NULL;
+  g_autofree char *first_name = g_strdup (td_account_get_user (f->account)->first_name);
+  GtkCheckButton *email = NULL;
+  GtkWindow *dialog;
+  Settle settle;
+
+  settle_watch (&settle, f->account);
+  gtk_window_present (f->window);
+  dialog = td_account_dialog_new (f->window, f->account);
+  collect_type (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON, checks);
+  for (guint i = 0; i < checks->len; i++)
+    if (g_strcmp0 (g_object_get_data (g_ptr_array_index (checks, i), "td-event-type"), "assignment") == 0 &&
+        g_strcmp0 (gtk_check_button_get_label (g_ptr_array_index (checks, i)), "Email") == 0)
+      email = g_ptr_array_index (checks, i);
+  g_assert_nonnull (email);
+  collect_type (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, entries);
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Burst %u", i);
+
+      gtk_check_button_set_active (email, !gtk_check_button_get_active (email));
+      gtk_editable_set_text (g_ptr_array_index (entries, 0), name);
+      g_signal_emit_by_name (g_ptr_array_index (entries, 0), "apply");
+    }
+
+  wait_until (account_settled, &settle, "the account has the user the server stored");
+  g_assert_true (g_str_has_prefix (td_account_get_user (f->account)->first_name, "Burst "));
+  gtk_window_destroy (dialog);
+
+  /* Back as it was for the other tests (ten toggles: the preference is as before). */
+  restored = patch_me (settle.client, "first_name", first_name);
+  td_account_update_user (f->account, restored);
+  wait_until (account_settled, &settle, "the account has the old name again");
+  settle_unwatch (&settle);
 }
 
 static void
@@ -829,6 +1002,8 @@ main (int   argc,
   g_test_add ("/ui/share-login/renews", Fixture, NULL, fixture_setup, test_share_login_renews, fixture_teardown);
   g_test_add ("/ui/account-dialog/password-errors", Fixture, NULL, fixture_setup, test_account_password, fixture_teardown);
   g_test_add ("/ui/account-dialog/settings", Fixture, NULL, fixture_setup, test_account_settings, fixture_teardown);
+  g_test_add ("/ui/account/newest-user", Fixture, NULL, fixture_setup, test_account_newest_user, fixture_teardown);
+  g_test_add ("/ui/account-dialog/burst", Fixture, NULL, fixture_setup, test_account_burst, fixture_teardown);
   g_test_add ("/ui/account-dialog/revoke-session", Fixture, NULL, fixture_setup, test_account_sessions, fixture_teardown);
 
   status = g_test_run ();

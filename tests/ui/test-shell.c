@@ -2,13 +2,16 @@
  *
  * Signs in as each demo user through the real TdAccount and drives the real window: the
  * side menu per login type and role, the burger and F9, Ctrl+number, the module lists with
- * server data, search and the detail pane, the dashboard, switching the language at run
- * time (German, Arabic right-to-left, back to English), sending feedback, the release notes
- * and the accessible names of the top bar's icon buttons.
+ * server data, search and the detail pane, the label filter (exactly the tickets carrying a
+ * label, with search and status, live as labels come and go, kept across a language
+ * switch), the dashboard, switching the language at run time (German, Arabic right-to-left,
+ * back to English), sending feedback, the release notes and the accessible names of the top
+ * bar's icon buttons (test-atspi.c asks AT-SPI itself for them).
  *
- * The test session has no accessibility bus (GTK_A11Y=none, NO_AT_BRIDGE in tests/meson.build),
- * so instead of asking AT-SPI this test runs with GTK's test AT context (GTK_A11Y=test) and
- * checks the roles and accessible names the widgets give assistive technologies.
+ * In process there is no asking AT-SPI (libatspi's calls would wait for this very process),
+ * so this test runs with GTK's test AT context (GTK_A11Y=test) and checks the roles and
+ * accessible names the widgets give assistive technologies; test-atspi.c asks the real app
+ * over the accessibility bus.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,6 +22,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
 #include <locale.h>
 #include <string.h>
 
@@ -560,6 +564,449 @@ test_feedback (void)
   run_app (&f, "admin@acme.test", feedback_body);
 }
 
+/* Label filter -------------------------------------------------------------------------- */
+
+/* @method @path against the server with the app's own session, the way another client
+ * would change data: a JSON @body (nullable) and If-Match for @version (< 0: none). The
+ * answer's object; an empty one for 204. */
+static JsonObject *
+server_call (Fixture    *f,
+             const char *method,
+             const char *path,
+             gint64      version,
+             JsonObject *body)
+{
+  TdApiClient *client = td_account_get_client (td_window_get_account (f->window));
+  g_autofree char *url = g_strconcat (td_api_client_get_base_url (client), path, NULL);
+  g_autofree char *authorization = g_strconcat ("Bearer ", td_api_client_get_token (client), NULL);
+  g_autoptr(SoupMessage) message = soup_message_new (method, url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  AsyncWait wait = { 0 };
+  gsize size;
+  const char *data;
+
+  soup_message_headers_append (soup_message_get_request_headers (message), "Authorization", authorization);
+  if (version >= 0)
+    {
+      g_autofree char *etag = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", version);
+
+      soup_message_headers_append (soup_message_get_request_headers (message), "If-Match", etag);
+    }
+  if (body != NULL)
+    {
+      g_autofree char *text = td_json_object_to_string (body);
+      g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+
+      soup_message_set_request_body_from_bytes (message, "application/json", bytes);
+    }
+
+  soup_session_send_and_read_async (td_api_client_get_soup_session (client), message,
+                                    G_PRIORITY_DEFAULT, NULL, async_done_cb, &wait);
+  wait_until (async_is_done, &wait, path);
+  answer = soup_session_send_and_read_finish (td_api_client_get_soup_session (client), wait.result, &error);
+  g_clear_object (&wait.result);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (answer, &size);
+  if (soup_message_get_status (message) >= 300)
+    g_error ("%s %s: %u %.*s", method, path, soup_message_get_status (message), (int) size, data);
+  if (size == 0)
+    return json_object_new ();
+  return td_json_parse_object (data, size, NULL);
+}
+
+/* g_ptr_array_sort() hands over pointers to the elements. */
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The ids of every object of a list route, sorted. */
+static GPtrArray *
+server_list_ids (Fixture    *f,
+                 const char *path)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonObject) page = server_call (f, "GET", path, -1, NULL);
+  JsonArray *items = json_object_get_array_member (page, "items");
+
+  /* One page is the whole answer here; a cursor would mean the test chose too wide a set. */
+  g_assert_null (td_json_get_string (page, "next_cursor"));
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    g_ptr_array_add (ids, g_strdup (td_json_get_string (json_array_get_object_element (items, i), "id")));
+  g_ptr_array_sort (ids, compare_ids);
+  return ids;
+}
+
+static GtkWidget *
+page_child (GtkWidget  *page,
+            const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (page, TD_TYPE_LIST_PAGE, name));
+}
+
+/* The ids of the rows the page shows, sorted. */
+static GPtrArray *
+shown_ids (GtkWidget *page)
+{
+  GListModel *rows = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (page_child (page, "column_view"))));
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(TdCacheItem) row = g_list_model_get_item (rows, i);
+
+      g_ptr_array_add (ids, g_strdup (td_cache_item_get_id (row)));
+    }
+  g_ptr_array_sort (ids, compare_ids);
+  return ids;
+}
+
+static void
+assert_same_ids (GPtrArray *shown,
+                 GPtrArray *expected)
+{
+  g_assert_cmpuint (shown->len, ==, expected->len);
+  for (guint i = 0; i < shown->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (shown, i), ==, g_ptr_array_index (expected, i));
+}
+
+/* The page shows exactly the rows of the server's list route @path, and counts them. */
+static void
+assert_shows_server_list (Fixture    *f,
+                          GtkWidget  *page,
+                          const char *path)
+{
+  g_autoptr(GPtrArray) expected = server_list_ids (f, path);
+  g_autoptr(GPtrArray) shown = shown_ids (page);
+  g_autofree char *count = g_strdup_printf (expected->len == 1 ? "%u item" : "%u items", expected->len);
+
+  assert_same_ids (shown, expected);
+  g_assert_cmpuint (td_list_page_get_n_items (TD_LIST_PAGE (page)), ==, expected->len);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (page_child (page, "count_label"))), ==, count);
+}
+
+static GtkWidget *
+find_label_filter (GtkWidget *widget)
+{
+  if (GTK_IS_DROP_DOWN (widget) &&
+      g_strcmp0 (gtk_widget_get_tooltip_text (widget), _("Filter by Label")) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_filter (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+dropdown_names (GtkDropDown *dropdown)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) names = NULL;
+
+  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      g_strv_builder_add (builder, gtk_string_object_get_string (item));
+    }
+  names = g_strv_builder_end (builder);
+  return g_strjoinv (",", names);
+}
+
+static const char *
+dropdown_shown (GtkDropDown *dropdown)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
+
+  return item != NULL ? gtk_string_object_get_string (item) : NULL;
+}
+
+/* Chooses the row called @name, as a click in the popup does. */
+static void
+choose (GtkDropDown *dropdown,
+        const char  *name)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (gtk_string_object_get_string (item), name) == 0)
+        {
+          gtk_drop_down_set_selected (dropdown, i);
+          return;
+        }
+    }
+  g_error ("No “%s” in the drop-down", name);
+}
+
+typedef struct
+{
+  TdCache    *cache;
+  GPtrArray  *ids;
+  const char *label;     /* the last of them carries it… */
+  gboolean    present;   /* …or no longer does */
+} CacheWait;
+
+static gboolean
+cache_has_labels (gpointer data)
+{
+  CacheWait *w = data;
+  g_autoptr(JsonObject) last = td_cache_get_object (w->cache, "ticket",
+                                                    g_ptr_array_index (w->ids, w->ids->len - 1), NULL);
+  g_auto(GStrv) labels = td_json_get_strv (last, "labels");
+
+  return g_strv_contains ((const char * const *) labels, w->label) == w->present;
+}
+
+typedef struct
+{
+  GtkDropDown *dropdown;
+  const char  *name;
+  gboolean     present;
+} OfferWait;
+
+static gboolean
+dropdown_offers (gpointer data)
+{
+  OfferWait *w = data;
+  g_autofree char *names = dropdown_names (w->dropdown);
+  g_autofree char *quoted = g_strconcat (",", names, ",", NULL);
+  g_autofree char *needle = g_strconcat (",", w->name, ",", NULL);
+
+  return (strstr (quoted, needle) != NULL) == w->present;
+}
+
+static const char *
+label_id (JsonArray  *labels,
+          const char *english)
+{
+  for (guint i = 0; i < json_array_get_length (labels); i++)
+    {
+      JsonObject *label = json_array_get_object_element (labels, i);
+
+      if (g_strcmp0 (td_json_get_string (td_json_get_object (label, "titles"), "en"), english) == 0)
+        return td_json_get_string (label, "id");
+    }
+  g_error ("No label “%s”", english);
+}
+
+static void
+label_filter_body (Fixture *f)
+{
+  g_autoptr(JsonObject) labels_page = server_call (f, "GET", "/api/v1/labels?limit=100", -1, NULL);
+  JsonArray *labels = json_object_get_array_member (labels_page, "items");
+  g_autoptr(JsonObject) tickets_page = NULL;
+  g_autoptr(GPtrArray) labelled = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonObject) created = NULL;
+  g_autofree char *urgent_path = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *word = NULL;
+  const char *urgent = label_id (labels, "Urgent");
+  const char *warranty = label_id (labels, "Warranty");
+  const char *open_id = NULL;
+  JsonArray *tickets;
+  GtkWidget *page;
+  GtkDropDown *label_filter;
+  GtkDropDown *status_filter;
+  CacheWait cache_wait = { 0 };
+  OfferWait offer_wait = { 0 };
+
+  /* The demo tickets carry no labels: another client labels twelve of them, a third
+   * with Urgent, a third with Urgent and Warranty, a third with Warranty. */
+  tickets_page = server_call (f, "GET", "/api/v1/tickets?limit=12&sort=number", -1, NULL);
+  tickets = json_object_get_array_member (tickets_page, "items");
+  g_assert_cmpuint (json_array_get_length (tickets), ==, 12);
+  for (guint i = 0; i < 12; i++)
+    {
+      JsonObject *ticket = json_array_get_object_element (tickets, i);
+      g_autoptr(JsonObject) changes = json_object_new ();
+      g_autoptr(JsonObject) answer = NULL;
+      g_autofree char *path = g_strconcat ("/api/v1/tickets/", td_json_get_string (ticket, "id"), NULL);
+      JsonArray *ids = json_array_new ();
+
+      if (i % 3 != 2)
+        json_array_add_string_element (ids, urgent);
+      if (i % 3 != 0)
+        json_array_add_string_element (ids, warranty);
+      json_object_set_array_member (changes, "labels", ids);
+      answer = server_call (f, "PATCH", path, td_json_get_int (ticket, "version", -1), changes);
+      g_ptr_array_add (labelled, g_strdup (td_json_get_string (ticket, "id")));
+      if (i % 3 != 2 && open_id == NULL && g_strcmp0 (td_json_get_string (ticket, "status"), "open") == 0)
+        open_id = td_json_get_string (ticket, "id");
+    }
+
+  /* The sync engine brings the change to the offline copy the page reads. */
+  cache_wait.cache = td_account_get_cache (td_window_get_account (f->window));
+  cache_wait.ids = labelled;
+  cache_wait.label = warranty;
+  cache_wait.present = TRUE;
+  wait_until (cache_has_labels, &cache_wait, "the labels reached the offline copy");
+
+  g_assert_true (td_window_show_module (f->window, TD_MODULE_TICKETS));
+  page = td_window_get_page (f->window, TD_MODULE_TICKETS);
+  wait_until (list_loaded, page, "the tickets are listed");
+  label_filter = GTK_DROP_DOWN (find_label_filter (page));
+  status_filter = GTK_DROP_DOWN (page_child (page, "status_dropdown"));
+  g_assert_nonnull (label_filter);
+
+  /* Named for assistive technologies, focusable, beside the status filter; the labels by
+   * title after "All Labels". */
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (label_filter), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Filter by Label");
+  /* The keyboard reaches it (its button takes the focus). */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (label_filter)));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), GTK_WIDGET (label_filter)));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (label_filter)));
+  g_assert_true (gtk_widget_get_prev_sibling (GTK_WIDGET (label_filter)) == GTK_WIDGET (status_filter));
+  names = dropdown_names (label_filter);
+  g_assert_cmpstr (names, ==, "All Labels,Customer waiting,Escalated,Firmware update,Maintenance,"
+                              "Safety,Spare part needed,Urgent,Warranty");
+  g_assert_cmpstr (dropdown_shown (label_filter), ==, "All Labels");
+  g_assert_cmpuint (td_list_page_get_n_items (TD_LIST_PAGE (page)), ==, 300);
+
+  /* Exactly the tickets carrying the label, as the server lists them. */
+  urgent_path = g_strconcat ("/api/v1/tickets?limit=500&labels=", urgent, NULL);
+  choose (label_filter, "Urgent");
+  assert_shows_server_list (f, page, urgent_path);
+  g_assert_cmpuint (td_list_page_get_n_items (TD_LIST_PAGE (page)), ==, 8);
+  {
+    g_autofree char *path = g_strconcat ("/api/v1/tickets?limit=500&labels=", warranty, NULL);
+
+    choose (label_filter, "Warranty");
+    assert_shows_server_list (f, page, path);
+  }
+  /* A label no ticket carries: nothing, and the page says which way out. */
+  choose (label_filter, "Safety");
+  g_assert_cmpuint (td_list_page_get_n_items (TD_LIST_PAGE (page)), ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (page_child (page, "content_stack"))), ==, "empty");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (page_child (page, "empty_page"))), ==, "No Results");
+
+  /* With the status filter and with search. */
+  choose (label_filter, "Urgent");
+  choose (status_filter, "Open");
+  {
+    g_autofree char *path = g_strconcat (urgent_path, "&status=open", NULL);
+
+    assert_shows_server_list (f, page, path);
+  }
+  g_assert_nonnull (open_id);
+  {
+    g_autoptr(JsonObject) ticket = td_cache_get_object (cache_wait.cache, "ticket", open_id, NULL);
+    g_auto(GStrv) words = g_strsplit (td_json_get_string (ticket, "title"), " ", 2);
+    g_autoptr(GPtrArray) shown = NULL;
+
+    word = g_strdup (words[0]);
+    gtk_editable_set_text (GTK_EDITABLE (page_child (page, "search_entry")), word);
+    g_signal_emit_by_name (page_child (page, "search_entry"), "search-changed");
+    shown = shown_ids (page);
+    g_assert_true (g_ptr_array_find_with_equal_func (shown, open_id, g_str_equal, NULL));
+    for (guint i = 0; i < shown->len; i++)
+      {
+        g_autoptr(JsonObject) row = td_cache_get_object (cache_wait.cache, "ticket", g_ptr_array_index (shown, i), NULL);
+        g_auto(GStrv) row_labels = td_json_get_strv (row, "labels");
+
+        g_assert_cmpstr (td_json_get_string (row, "status"), ==, "open");
+        g_assert_true (g_strv_contains ((const char * const *) row_labels, urgent));
+      }
+  }
+
+  /* A language switch rebuilds the window: the same search and filters, in German (the
+   * label's own German title), in Arabic (no Arabic title: the English one). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.set-language", "s", "de"));
+  f->window = TD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
+  page = td_window_get_page (f->window, TD_MODULE_TICKETS);
+  label_filter = GTK_DROP_DOWN (find_label_filter (page));
+  g_assert_cmpstr (dropdown_shown (label_filter), ==, "Dringend");
+  g_assert_cmpstr (dropdown_shown (GTK_DROP_DOWN (page_child (page, "status_dropdown"))), ==, "Offen");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (page_child (page, "search_entry"))), ==, word);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (label_filter), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Nach Label filtern");
+  g_clear_pointer (&names, g_free);
+  names = dropdown_names (label_filter);
+  g_assert_true (g_str_has_prefix (names, "Alle Labels,Dringend,Ersatzteil benötigt,Eskaliert,"));
+  {
+    g_autoptr(GPtrArray) shown = shown_ids (page);
+
+    g_assert_true (g_ptr_array_find_with_equal_func (shown, open_id, g_str_equal, NULL));
+  }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.set-language", "s", "ar"));
+  f->window = TD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
+  page = td_window_get_page (f->window, TD_MODULE_TICKETS);
+  label_filter = GTK_DROP_DOWN (find_label_filter (page));
+  g_assert_cmpstr (dropdown_shown (label_filter), ==, "Urgent");
+  g_assert_cmpint (gtk_widget_get_direction (GTK_WIDGET (label_filter)), ==, GTK_TEXT_DIR_RTL);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.set-language", "s", "en"));
+  f->window = TD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
+  page = td_window_get_page (f->window, TD_MODULE_TICKETS);
+  label_filter = GTK_DROP_DOWN (find_label_filter (page));
+  status_filter = GTK_DROP_DOWN (page_child (page, "status_dropdown"));
+  g_assert_cmpstr (dropdown_shown (label_filter), ==, "Urgent");
+
+  /* Back to all statuses and no search: the label alone again. */
+  choose (status_filter, "All Statuses");
+  gtk_editable_set_text (GTK_EDITABLE (page_child (page, "search_entry")), "");
+  g_signal_emit_by_name (page_child (page, "search_entry"), "search-changed");
+  assert_shows_server_list (f, page, urgent_path);
+
+  /* Labels come and go with the sync: a new one is offered at once; when the chosen one is
+   * deleted the filter falls back to all labels. */
+  {
+    g_autoptr(JsonObject) body = json_object_new ();
+    g_autoptr(JsonObject) titles = json_object_new ();
+    g_autoptr(JsonObject) gone = NULL;
+    g_autofree char *path = NULL;
+
+    json_object_set_string_member (titles, "en", "Zz shell test");
+    json_object_set_object_member (body, "titles", json_object_ref (titles));
+    created = server_call (f, "POST", "/api/v1/labels", -1, body);
+    offer_wait.dropdown = label_filter;
+    offer_wait.name = "Zz shell test";
+    offer_wait.present = TRUE;
+    wait_until (dropdown_offers, &offer_wait, "the new label is offered");
+    g_assert_cmpstr (dropdown_shown (label_filter), ==, "Urgent");
+    choose (label_filter, "Zz shell test");
+    g_assert_cmpuint (td_list_page_get_n_items (TD_LIST_PAGE (page)), ==, 0);
+
+    path = g_strconcat ("/api/v1/labels/", td_json_get_string (created, "id"), NULL);
+    gone = server_call (f, "DELETE", path, td_json_get_int (created, "version", -1), NULL);
+    offer_wait.present = FALSE;
+    wait_until (dropdown_offers, &offer_wait, "the deleted label is no longer offered");
+    g_assert_cmpstr (dropdown_shown (label_filter), ==, "All Labels");
+    g_assert_cmpuint (td_list_page_get_n_items (TD_LIST_PAGE (page)), ==, 300);
+  }
+
+  /* Only lists whose rows carry labels have the filter. */
+  g_assert_true (td_window_show_module (f->window, TD_MODULE_DEVICES));
+  g_assert_nonnull (find_label_filter (td_window_get_page (f->window, TD_MODULE_DEVICES)));
+  g_assert_true (td_window_show_module (f->window, TD_MODULE_TEMPLATES));
+  g_assert_null (find_label_filter (td_window_get_page (f->window, TD_MODULE_TEMPLATES)));
+  g_assert_true (td_window_show_module (f->window, TD_MODULE_MY_COMPANY));
+  g_assert_null (find_label_filter (td_window_get_page (f->window, TD_MODULE_MY_COMPANY)));
+}
+
+static void
+test_label_filter (void)
+{
+  Fixture f = { 0 };
+
+  run_app (&f, "admin@acme.test", label_filter_body);
+  td_language_apply ("");
+}
+
 /* Accessibility ------------------------------------------------------------------------- */
 
 static void
@@ -639,6 +1086,8 @@ main (int   argc,
   g_test_add_func ("/ui/shell/release-notes", test_release_notes);
   g_test_add_func ("/ui/shell/feedback", test_feedback);
   g_test_add_func ("/ui/shell/accessible", test_accessible);
+  /* It labels tickets on the shared server; no other test looks at labels. */
+  g_test_add_func ("/ui/shell/label-filter", test_label_filter);
 
   status = g_test_run ();
 

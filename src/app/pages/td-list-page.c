@@ -3,8 +3,8 @@
  * One class for every module list: a table of what each module shows (columns, detail
  * fields, statuses) configures it. Rows come from a TdListSource, so the page does not know
  * whether they were read from the server or from the sync engine's cache. Search and the
- * status filter are applied by the source (the server, or SQL in the cache); the columns sort
- * what is loaded.
+ * status and label filters are applied by the source (the server, or SQL in the cache); the
+ * columns sort what is loaded.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -142,6 +142,15 @@ static const ModuleList module_lists[] = {
       CREATED_FIELD } },
 };
 
+/* A drop-down that narrows the list to one value of a member, "All …" first. The status
+ * and the label filter are each one of these; @values are the wire values of the rows after
+ * the first, so the choice is kept by value when the rows change or the page is rebuilt. */
+typedef struct
+{
+  GtkDropDown *dropdown;
+  GStrv        values;
+} FilterChoice;
+
 struct _TdListPage
 {
   GtkWidget          parent_instance;
@@ -153,6 +162,11 @@ struct _TdListPage
   GtkSingleSelection *selection;
   char              *shown_id;
   char              *pending_id;    /* to show once the rows have arrived */
+
+  FilterChoice       status_filter;
+  FilterChoice       label_filter;
+  /* Set while the page changes its own drop-downs; their notify::selected is not a query. */
+  gboolean           filling;
 
   GtkSearchEntry    *search_entry;
   GtkDropDown       *status_dropdown;
@@ -463,24 +477,76 @@ view_sorter_changed_cb (GtkSorter       *sorter,
     td_list_source_set_sort (self->source, probed_field->member, order == GTK_ORDERING_LARGER);
 }
 
-/* State --------------------------------------------------------------------------------- */
+/* Filters ------------------------------------------------------------------------------- */
 
 static const char *
-selected_status (TdListPage *self)
+filter_choice_get (const FilterChoice *filter)
 {
-  guint selected = gtk_drop_down_get_selected (self->status_dropdown);
+  guint selected;
 
-  if (self->list->statuses == NULL || selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+  if (filter->dropdown == NULL || filter->values == NULL)
     return NULL;
 
-  return self->list->statuses[selected - 1];
+  selected = gtk_drop_down_get_selected (filter->dropdown);
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION ||
+      selected > g_strv_length (filter->values))
+    return NULL;
+
+  return filter->values[selected - 1];
+}
+
+/* Chooses @value, or "All" when it is NULL or not offered. */
+static void
+filter_choice_select (FilterChoice *filter,
+                      const char   *value)
+{
+  guint position = 0;
+
+  for (guint i = 0; value != NULL && filter->values != NULL && filter->values[i] != NULL; i++)
+    if (g_str_equal (filter->values[i], value))
+      position = i + 1;
+
+  gtk_drop_down_set_selected (filter->dropdown, position);
+}
+
+/* Offers @names for @values after @all_name, keeping the chosen value when it is still
+ * offered. */
+static void
+filter_choice_fill (TdListPage         *self,
+                    FilterChoice       *filter,
+                    const char         *all_name,
+                    const char * const *values,
+                    const char * const *names)
+{
+  g_autoptr(GtkStringList) strings = gtk_string_list_new (NULL);
+  g_autofree char *chosen = g_strdup (filter_choice_get (filter));
+  gboolean was_filling = self->filling;
+
+  gtk_string_list_append (strings, all_name);
+  for (guint i = 0; names[i] != NULL; i++)
+    gtk_string_list_append (strings, names[i]);
+
+  self->filling = TRUE;
+  g_strfreev (filter->values);
+  filter->values = g_strdupv ((char **) values);
+  gtk_drop_down_set_model (filter->dropdown, G_LIST_MODEL (strings));
+  filter_choice_select (filter, chosen);
+  self->filling = was_filling;
+}
+
+static void
+filter_choice_clear (FilterChoice *filter)
+{
+  g_clear_pointer (&filter->values, g_strfreev);
+  filter->dropdown = NULL;
 }
 
 static gboolean
 has_query (TdListPage *self)
 {
   return *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0' ||
-         selected_status (self) != NULL;
+         filter_choice_get (&self->status_filter) != NULL ||
+         filter_choice_get (&self->label_filter) != NULL;
 }
 
 static gboolean show_item_now (TdListPage *self,
@@ -507,7 +573,7 @@ sync_state (TdListPage *self)
       if (has_query (self))
         {
           adw_status_page_set_title (self->empty_page, _("No Results"));
-          adw_status_page_set_description (self->empty_page, _("Try other words or another status."));
+          adw_status_page_set_description (self->empty_page, _("Try other words or another filter."));
         }
       else
         {
@@ -536,9 +602,13 @@ sync_state (TdListPage *self)
 static void
 query_changed_cb (TdListPage *self)
 {
+  if (self->filling || self->source == NULL)
+    return;
+
   td_list_source_set_query (self->source,
                             gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
-                            selected_status (self));
+                            filter_choice_get (&self->status_filter),
+                            filter_choice_get (&self->label_filter));
   sync_state (self);
 }
 
@@ -695,6 +765,58 @@ td_list_page_get_shown_id (TdListPage *self)
 
 /* Public -------------------------------------------------------------------------------- */
 
+GVariant *
+td_list_page_save_state (TdListPage *self)
+{
+  g_auto(GVariantDict) state = G_VARIANT_DICT_INIT (NULL);
+  const char *search;
+
+  g_return_val_if_fail (TD_IS_LIST_PAGE (self), NULL);
+
+  search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  if (*search != '\0')
+    g_variant_dict_insert (&state, "search", "s", search);
+  if (filter_choice_get (&self->status_filter) != NULL)
+    g_variant_dict_insert (&state, "status", "s", filter_choice_get (&self->status_filter));
+  if (filter_choice_get (&self->label_filter) != NULL)
+    g_variant_dict_insert (&state, "label", "s", filter_choice_get (&self->label_filter));
+  if (self->shown_id != NULL)
+    g_variant_dict_insert (&state, "shown-id", "s", self->shown_id);
+
+  return g_variant_dict_end (&state);
+}
+
+void
+td_list_page_restore_state (TdListPage *self,
+                            GVariant   *state)
+{
+  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (state);
+  const char *search = "";
+  const char *status = NULL;
+  const char *label = NULL;
+  const char *shown_id = NULL;
+
+  g_return_if_fail (TD_IS_LIST_PAGE (self));
+  g_return_if_fail (g_variant_is_of_type (state, G_VARIANT_TYPE_VARDICT));
+
+  g_variant_dict_lookup (&dict, "search", "&s", &search);
+  g_variant_dict_lookup (&dict, "status", "&s", &status);
+  g_variant_dict_lookup (&dict, "label", "&s", &label);
+  g_variant_dict_lookup (&dict, "shown-id", "&s", &shown_id);
+
+  /* One query for all of it, not one per widget. */
+  self->filling = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), search);
+  filter_choice_select (&self->status_filter, status);
+  if (self->label_filter.dropdown != NULL)
+    filter_choice_select (&self->label_filter, label);
+  self->filling = FALSE;
+  query_changed_cb (self);
+
+  if (shown_id != NULL)
+    td_list_page_show_item (self, shown_id);
+}
+
 void
 td_list_page_focus_search (TdListPage *self)
 {
@@ -739,18 +861,149 @@ td_list_page_get_module (TdListPage *self)
 static void
 setup_statuses (TdListPage *self)
 {
-  g_autoptr(GtkStringList) strings = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
 
+  self->status_filter.dropdown = self->status_dropdown;
   if (self->list->statuses == NULL)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->status_dropdown), FALSE);
       return;
     }
 
-  gtk_string_list_append (strings, _("All Statuses"));
   for (guint i = 0; self->list->statuses[i] != NULL; i++)
-    gtk_string_list_append (strings, td_list_page_status_label (self->list->statuses[i]));
-  gtk_drop_down_set_model (self->status_dropdown, G_LIST_MODEL (strings));
+    g_ptr_array_add (names, (gpointer) td_list_page_status_label (self->list->statuses[i]));
+  g_ptr_array_add (names, NULL);
+  filter_choice_fill (self, &self->status_filter, _("All Statuses"), self->list->statuses,
+                      (const char * const *) names->pdata);
+}
+
+/* A label's title in the language the person reads: labels carry their titles per
+ * language ({"en": "Urgent", "de": "Dringend"}), English when theirs is missing, else any. */
+static const char *
+label_title (JsonObject *label)
+{
+  JsonObject *titles = td_json_get_object (label, "titles");
+  const char * const *languages = g_get_language_names ();
+  g_autoptr(GList) members = NULL;
+
+  for (guint i = 0; languages[i] != NULL; i++)
+    {
+      const char *title = td_json_get_string (titles, languages[i]);
+
+      if (title != NULL && *title != '\0')
+        return title;
+    }
+  if (td_json_get_string (titles, "en") != NULL)
+    return td_json_get_string (titles, "en");
+
+  members = titles != NULL ? json_object_get_members (titles) : NULL;
+  for (GList *l = members; l != NULL; l = l->next)
+    if (td_json_get_string (titles, l->data) != NULL)
+      return td_json_get_string (titles, l->data);
+  return NULL;
+}
+
+/* From this many labels on, the label filter's popup has a search entry. */
+#define LABEL_SEARCH_MIN 12
+
+typedef struct
+{
+  char *key;      /* collation key of the title */
+  const char *id;
+  const char *title;
+} LabelEntry;
+
+static int
+compare_label_entries (gconstpointer a,
+                       gconstpointer b)
+{
+  const LabelEntry *entry_a = a;
+  const LabelEntry *entry_b = b;
+
+  return strcmp (entry_a->key, entry_b->key);
+}
+
+static void
+clear_label_entry (gpointer data)
+{
+  g_free (((LabelEntry *) data)->key);
+}
+
+/* The labels of the offline copy, by title; called again whenever the sync engine changes
+ * them. A chosen label that was deleted leaves the filter at "All Labels". */
+static void
+fill_labels (TdListPage *self)
+{
+  GListModel *labels = td_list_source_get_labels (self->source);
+  guint n_labels = g_list_model_get_n_items (labels);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (LabelEntry));
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) titles = g_ptr_array_new ();
+
+  g_array_set_clear_func (entries, clear_label_entry);
+  for (guint i = 0; i < n_labels; i++)
+    {
+      TdCacheItem *item = g_list_model_get_item (labels, i);
+      const char *title = label_title (td_cache_item_get_object (item));
+      LabelEntry entry;
+
+      g_ptr_array_add (items, item);
+      if (title == NULL)
+        continue;
+      entry.key = g_utf8_collate_key (title, -1);
+      entry.id = td_cache_item_get_id (item);
+      entry.title = title;
+      g_array_append_val (entries, entry);
+    }
+  g_array_sort (entries, compare_label_entries);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      g_ptr_array_add (ids, (gpointer) g_array_index (entries, LabelEntry, i).id);
+      g_ptr_array_add (titles, (gpointer) g_array_index (entries, LabelEntry, i).title);
+    }
+  g_ptr_array_add (ids, NULL);
+  g_ptr_array_add (titles, NULL);
+
+  filter_choice_fill (self, &self->label_filter, _("All Labels"),
+                      (const char * const *) ids->pdata, (const char * const *) titles->pdata);
+  /* Nothing to choose before the first sync brought the labels, or in an organization
+   * without any. A short list is quicker with the arrow keys alone; a long one gets a
+   * search entry. */
+  gtk_widget_set_visible (GTK_WIDGET (self->label_filter.dropdown), entries->len > 0);
+  gtk_drop_down_set_enable_search (self->label_filter.dropdown, entries->len >= LABEL_SEARCH_MIN);
+  query_changed_cb (self);
+}
+
+/* Only for lists whose rows carry labels, and only from the offline copy, which has the
+ * labels to choose from. Built here rather than in the template for that reason. */
+static void
+setup_labels (TdListPage *self)
+{
+  GListModel *labels = td_list_source_get_labels (self->source);
+  GtkWidget *dropdown;
+
+  if (labels == NULL)
+    return;
+
+  dropdown = gtk_drop_down_new (NULL, NULL);
+  gtk_widget_set_tooltip_text (dropdown, _("Filter by Label"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Filter by Label"),
+                                  -1);
+  /* What the popup's search matches, when there is one (fill_labels()). */
+  gtk_drop_down_set_expression (GTK_DROP_DOWN (dropdown),
+                                gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string"));
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->status_dropdown))),
+                              dropdown, GTK_WIDGET (self->status_dropdown));
+  self->label_filter.dropdown = GTK_DROP_DOWN (dropdown);
+
+  g_signal_connect_object (dropdown, "notify::selected", G_CALLBACK (query_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (labels, "items-changed", G_CALLBACK (fill_labels), self,
+                           G_CONNECT_SWAPPED);
+  fill_labels (self);
 }
 
 static void
@@ -759,8 +1012,14 @@ td_list_page_dispose (GObject *object)
   GtkWidget *child;
   TdListPage *self = TD_LIST_PAGE (object);
 
+  /* Drop-downs losing their models on the way out are no query. */
+  self->filling = TRUE;
   if (self->source != NULL)
-    g_signal_handlers_disconnect_by_data (self->source, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->source, self);
+      if (td_list_source_get_labels (self->source) != NULL)
+        g_signal_handlers_disconnect_by_data (td_list_source_get_labels (self->source), self);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), TD_TYPE_LIST_PAGE);
   /* The template's top child has no id, so dispose_template() leaves it. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -770,6 +1029,8 @@ td_list_page_dispose (GObject *object)
   g_clear_object (&self->account);
   g_clear_pointer (&self->shown_id, g_free);
   g_clear_pointer (&self->pending_id, g_free);
+  filter_choice_clear (&self->status_filter);
+  filter_choice_clear (&self->label_filter);
 
   G_OBJECT_CLASS (td_list_page_parent_class)->dispose (object);
 }
@@ -825,6 +1086,7 @@ td_list_page_new (TdAccount *account,
   self->source = td_list_source_new (account, list->collection, list->cache_type);
 
   setup_statuses (self);
+  setup_labels (self);
   add_columns (self);
 
   /* A cached list may hold a million rows: sorting it in memory would load them all. */

@@ -1,5 +1,5 @@
-/* td-list-page.h: the list of one module (tickets, devices, …) with search, a status
- * filter, sortable columns and a detail pane
+/* td-list-page.h: the list of one module (tickets, devices, …) with search, status and
+ * label filters, sortable columns and a detail pane
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -33,5 +33,11 @@ gboolean    td_list_page_show_item       (TdListPage *self,
                                           const char *id);
 /* The id shown in the detail pane, or NULL. */
 const char *td_list_page_get_shown_id    (TdListPage *self);
+/* What the page shows (search words, status, label, the item in the detail pane) as an
+ * a{sv}, so that the page replacing it shows the same: a language switch rebuilds the
+ * window. A floating reference. */
+GVariant   *td_list_page_save_state      (TdListPage *self);
+void        td_list_page_restore_state   (TdListPage *self,
+                                          GVariant   *state);
 
 G_END_DECLS

@@ -30,8 +30,10 @@ struct _TdListSource
   char         *cache_type;
   char         *search;
   char         *status;
+  char         *label;
 
   GListModel   *model;
+  GListModel   *labels;         /* the cache's labels, when the rows carry them */
   GListStore   *store;          /* the remote source's rows; NULL when the cache is used */
   GCancellable *cancellable;
   gboolean      loading;
@@ -73,6 +75,7 @@ open_cache_model (TdListSource *self)
 {
   TdCache *cache = td_account_get_cache (self->account);
   TdSync *sync = td_account_get_sync (self->account);
+  TdListModel *model;
 
   if (cache == NULL || self->cache_type == NULL || !td_cache_type_is_known (self->cache_type))
     return NULL;
@@ -81,7 +84,12 @@ open_cache_model (TdListSource *self)
       g_signal_connect_object (sync, "notify::state", G_CALLBACK (sync_state_cb), self, 0);
       self->loading = td_sync_get_state (sync) == TD_SYNC_INITIAL;
     }
-  return G_LIST_MODEL (td_list_model_new (cache, self->cache_type));
+  model = td_list_model_new (cache, self->cache_type);
+  /* Removing a filter that is not set changes nothing; it fails only for a type without
+   * the column, which is how the cache says whether these rows carry labels. */
+  if (td_list_model_set_filter (model, "labels", NULL))
+    self->labels = G_LIST_MODEL (td_list_model_new (cache, "label"));
+  return G_LIST_MODEL (model);
 }
 
 static void
@@ -269,7 +277,8 @@ td_list_source_reload (TdListSource *self)
 void
 td_list_source_set_query (TdListSource *self,
                           const char   *search,
-                          const char   *status)
+                          const char   *status,
+                          const char   *label)
 {
   g_return_if_fail (TD_IS_LIST_SOURCE (self));
 
@@ -277,19 +286,27 @@ td_list_source_set_query (TdListSource *self,
     search = NULL;
   if (status != NULL && *status == '\0')
     status = NULL;
+  /* Without the cache there are no labels to choose from (and not every list route
+   * filters by label), so the server is never asked for one. */
+  if (self->labels == NULL || (label != NULL && *label == '\0'))
+    label = NULL;
 
-  if (g_strcmp0 (search, self->search) == 0 && g_strcmp0 (status, self->status) == 0)
+  if (g_strcmp0 (search, self->search) == 0 && g_strcmp0 (status, self->status) == 0 &&
+      g_strcmp0 (label, self->label) == 0)
     return;
 
   g_free (self->search);
   self->search = g_strdup (search);
   g_free (self->status);
   self->status = g_strdup (status);
+  g_free (self->label);
+  self->label = g_strdup (label);
 
   if (TD_IS_LIST_MODEL (self->model))
     {
       td_list_model_set_search (TD_LIST_MODEL (self->model), search);
       td_list_model_set_filter (TD_LIST_MODEL (self->model), "status", status);
+      td_list_model_set_filter (TD_LIST_MODEL (self->model), "labels", label);
       return;
     }
 
@@ -327,6 +344,14 @@ td_list_source_get_model (TdListSource *self)
   return self->model;
 }
 
+GListModel *
+td_list_source_get_labels (TdListSource *self)
+{
+  g_return_val_if_fail (TD_IS_LIST_SOURCE (self), NULL);
+
+  return self->labels;
+}
+
 gboolean
 td_list_source_get_loading (TdListSource *self)
 {
@@ -359,6 +384,7 @@ td_list_source_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->model);
+  g_clear_object (&self->labels);
   g_clear_object (&self->account);
 
   G_OBJECT_CLASS (td_list_source_parent_class)->dispose (object);
@@ -373,6 +399,7 @@ td_list_source_finalize (GObject *object)
   g_free (self->cache_type);
   g_free (self->search);
   g_free (self->status);
+  g_free (self->label);
   g_free (self->error);
 
   G_OBJECT_CLASS (td_list_source_parent_class)->finalize (object);

@@ -26,10 +26,12 @@ TdListSource *td_list_source_new           (TdAccount    *account,
                                             const char   *cache_type);
 /* A GListModel of TdCacheItem; the same object for the life of the source. */
 GListModel   *td_list_source_get_model     (TdListSource *self);
-/* Search words and a status ("" or NULL for all); the rows are read again. */
+/* Search words, a status and a label id ("" or NULL for all); the rows are read again.
+ * The label only narrows rows from the offline copy (see td_list_source_get_labels()). */
 void          td_list_source_set_query     (TdListSource *self,
                                             const char   *search,
-                                            const char   *status);
+                                            const char   *status,
+                                            const char   *label);
 void          td_list_source_reload        (TdListSource *self);
 /* Whether the rows come from the offline copy (then sorting happens in SQL: see
  * td_list_source_set_sort(); FALSE: the model is sorted where it is shown). */
@@ -38,6 +40,9 @@ gboolean      td_list_source_is_cached     (TdListSource *self);
 gboolean      td_list_source_set_sort      (TdListSource *self,
                                             const char   *member,
                                             gboolean      descending);
+/* The offline copy's labels (TdCacheItem of type "label", kept current by the sync
+ * engine) when the rows come from it and carry labels; NULL otherwise. */
+GListModel   *td_list_source_get_labels    (TdListSource *self);
 gboolean      td_list_source_get_loading   (TdListSource *self);
 const char   *td_list_source_get_error     (TdListSource *self);
 gboolean      td_list_source_get_truncated (TdListSource *self);
