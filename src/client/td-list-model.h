@@ -1,7 +1,9 @@
 /* td-list-model.h: a lazy GListModel over one cached type
  *
  * Filters, sort and full-text search run in SQL; items (TdCacheItem) are loaded in windows
- * of TD_LIST_MODEL_WINDOW rows kept in a small LRU. See HACKING.md, "Client cache and
+ * of TD_LIST_MODEL_WINDOW rows kept in a small LRU. A list longer than the diff limit finds
+ * a window from its anchor (the sort key and rid of the window's first row), which a worker
+ * thread reads for the whole list at the first jump. See HACKING.md, "Client cache and
  * outbox", for how items-changed is computed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -47,6 +49,14 @@ void         td_list_model_set_diff_limit   (TdListModel *self,
                                              guint        limit);
 /* How many windows were read from the database; for tests and the benchmark. */
 guint        td_list_model_get_window_loads (TdListModel *self);
+/* How many rows window loads stepped over with OFFSET (none once a long list's anchors
+ * are known); for tests and the benchmark. */
+guint64      td_list_model_get_rows_skipped (TdListModel *self);
+/* Reads a long list's anchors now (the model starts that at the first jump) and waits
+ * until the worker stopped; TRUE when it read every window's. FALSE at once for a short
+ * list or where no worker may run (bulk load). For tests and the benchmark: the model
+ * itself waits only on a far jump in a list whose sort index lacks its filter. */
+gboolean     td_list_model_wait_for_anchors (TdListModel *self);
 
 /* Turns user text into an FTS5 query: every word a quoted prefix. NULL for no words. */
 char        *td_list_model_build_match (const char *text);

@@ -11,6 +11,7 @@
 
 #include "td-cache.h"
 #include "td-cache-counts.h"
+#include "td-cache-private.h"
 #include "td-cache-item.h"
 #include "td-cache-test.h"
 #include "td-list-model.h"
@@ -782,6 +783,432 @@ test_model_long_list (void)
   g_ptr_array_unref (mirror.ids);
 }
 
+/* ---- long lists: anchors, keyset windows and the search's match set ---- */
+
+#define VARIED 3400   /* 17 windows: more than the 16 the model keeps */
+
+/* Tickets whose sort keys tie (updated_at in threes, titles in twelves, every created_at
+ * alike), are NULL (no title, priority or number) or of mixed types (a number that is a
+ * string), with searchable words of several terms ("pump", "pumps", "pumping"). Many at
+ * once as a bulk load (quicker, above all under the sanitizers). */
+static void
+fill_varied (TdCache *cache,
+             guint    first,
+             guint    n)
+{
+  gboolean bulk = n > 100 && !td_cache_in_bulk (cache);
+
+  static const char * const priorities[] = { "low", "normal", "high" };
+  static const char * const words[] = { "pump", "pumps", "pumping station", "valve" };
+  g_autoptr(JsonArray) changes = json_array_new ();
+
+  for (guint i = first; i < first + n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("v%05u", i);
+      g_autofree char *title = g_strdup_printf ("Title %03u", i % 400);
+      g_autofree char *description = g_strdup_printf ("The %s, serial SN-%04u", words[i % 4], i);
+      g_autoptr(JsonObject) t = td_test_ticket (id, 1, title, i % 3 ? "open" : "closed", i / 3);
+
+      if (i % 7 == 0)
+        json_object_remove_member (t, "title");
+      if (i % 5 == 0)
+        json_object_remove_member (t, "priority");
+      else
+        json_object_set_string_member (t, "priority", priorities[i % 3]);
+      if (i % 11 == 0)
+        {
+          g_autofree char *number = g_strdup_printf ("n%u", i);
+
+          json_object_set_string_member (t, "number", number);
+        }
+      else if (i % 13 != 0)
+        json_object_set_int_member (t, "number", i + 1);
+      json_object_set_string_member (t, "description", description);
+      if (i % 10 == 0)
+        json_array_add_string_element (json_object_get_array_member (t, "labels"), "label-ten");
+      td_test_add_upsert (changes, "ticket", t);
+    }
+  if (bulk)
+    g_assert_true (td_cache_begin_bulk (cache, NULL));
+  g_assert_true (td_cache_apply_changes (cache, changes, first + n, NULL));
+  if (bulk)
+    g_assert_true (td_cache_end_bulk (cache, NULL));
+}
+
+typedef struct
+{
+  const char *sort;
+  gboolean    descending;
+  const char *status;
+  const char *label;
+  const char *search;
+} ListSpec;
+
+static TdListModel *
+list_new (TdCache        *cache,
+          const ListSpec *spec,
+          guint           diff_limit)
+{
+  TdListModel *model = td_list_model_new (cache, "ticket");
+
+  if (diff_limit > 0)
+    td_list_model_set_diff_limit (model, diff_limit);
+  if (spec->sort != NULL)
+    g_assert_true (td_list_model_set_sort (model, spec->sort, spec->descending));
+  if (spec->status != NULL)
+    g_assert_true (td_list_model_set_filter (model, "status", spec->status));
+  if (spec->label != NULL)
+    g_assert_true (td_list_model_set_filter (model, "labels", spec->label));
+  if (spec->search != NULL)
+    td_list_model_set_search (model, spec->search);
+  return model;
+}
+
+/* The ids of the list in order, read row by row from the start: a short list's order. */
+static GPtrArray *
+ids_in_order (GListModel *model)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (ids, g_strdup (id_at (model, i)));
+  return ids;
+}
+
+/* Every row of @model, window by window in a scattered order (jumps, each window read from
+ * its end), must be @expected's. */
+static void
+assert_scattered (GListModel *model,
+                  GPtrArray  *expected)
+{
+  guint n = g_list_model_get_n_items (model);
+  guint windows = (n + TD_LIST_MODEL_WINDOW - 1) / TD_LIST_MODEL_WINDOW;
+  /* a stride prime to the number of windows: each window once */
+  guint stride = windows % 7 != 0 ? 7 : 11;
+
+  g_assert_cmpuint (n, ==, expected->len);
+  for (guint k = 0; k < windows; k++)
+    {
+      guint w = (k * stride + windows / 2) % windows;
+      guint first = w * TD_LIST_MODEL_WINDOW;
+      guint last = MIN (n, first + TD_LIST_MODEL_WINDOW);
+
+      for (guint i = last; i-- > first;)
+        g_assert_cmpstr (id_at (model, i), ==, expected->pdata[i]);
+    }
+}
+
+/* @model must list what a short list of @spec lists now. */
+static void
+assert_as_fresh (TdCache        *cache,
+                 const ListSpec *spec,
+                 TdListModel    *model)
+{
+  g_autoptr(TdListModel) reference = list_new (cache, spec, 0);
+  g_autoptr(GPtrArray) expected = ids_in_order (G_LIST_MODEL (reference));
+
+  assert_scattered (G_LIST_MODEL (model), expected);
+}
+
+/* A long list (diff limit 100) must equal the short list of the same query: first while
+ * its anchors are being read, then from its anchors alone. */
+static void
+assert_long_list (TdCache        *cache,
+                  const ListSpec *spec)
+{
+  g_autoptr(TdListModel) reference = list_new (cache, spec, 0);
+  g_autoptr(TdListModel) model = list_new (cache, spec, 100);
+  g_autoptr(GPtrArray) expected = ids_in_order (G_LIST_MODEL (reference));
+  guint64 skipped;
+  guint loads;
+
+  g_test_message ("sort %s%s, status %s, label %s, search %s: %u rows", spec->sort,
+                  spec->descending ? " descending" : "", spec->status, spec->label,
+                  spec->search, expected->len);
+  g_assert_cmpuint (expected->len, >, 100);
+  assert_scattered (G_LIST_MODEL (model), expected);
+  g_assert_true (td_list_model_wait_for_anchors (model));
+  skipped = td_list_model_get_rows_skipped (model);
+  loads = td_list_model_get_window_loads (model);
+  assert_scattered (G_LIST_MODEL (model), expected);
+  /* The model keeps 16 windows: the others came back, by keyset alone. */
+  if (expected->len > 16 * TD_LIST_MODEL_WINDOW)
+    g_assert_cmpuint (td_list_model_get_window_loads (model), >, loads);
+  g_assert_cmpuint (td_list_model_get_rows_skipped (model), ==, skipped);
+}
+
+static void
+test_model_anchors_sorts (void)
+{
+  g_autoptr(TdCache) cache = td_test_cache_open ();
+  static const char * const sorts[] = { "updated_at", "title", "number", "priority",
+                                        "created_at", NULL };
+
+  fill_varied (cache, 0, VARIED);
+  for (guint i = 0; sorts[i] != NULL; i++)
+    for (guint descending = 0; descending < 2; descending++)
+      {
+        ListSpec spec = { sorts[i], descending, NULL, NULL, NULL };
+
+        assert_long_list (cache, &spec);
+      }
+}
+
+static void
+test_model_anchors_filters_and_search (void)
+{
+  g_autoptr(TdCache) cache = td_test_cache_open ();
+  static const ListSpec specs[] = {
+    { "updated_at", TRUE, "open", NULL, NULL },      /* the (status, updated_at) index */
+    { "title", FALSE, "open", NULL, NULL },          /* a walk that reads the table */
+    { "priority", TRUE, "open", NULL, "pump" },
+    { "title", TRUE, NULL, NULL, "pump" },           /* many matches: the match set */
+    { "number", FALSE, NULL, NULL, "pum" },
+    { "updated_at", TRUE, NULL, NULL, "serial pumping" },
+    { "title", FALSE, NULL, "label-ten", NULL },
+    { "number", TRUE, "closed", NULL, "sn" },
+  };
+
+  /* enough for more windows than the model keeps after most filters */
+  fill_varied (cache, 0, 2 * VARIED);
+  for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
+    assert_long_list (cache, &specs[i]);
+}
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *resets)
+{
+  g_assert_cmpuint (position, ==, 0);
+  (*resets)++;
+}
+
+/* Rows inserted, deleted and moved in the middle: the long list resets, reads new anchors,
+ * and never answers from the old ones. */
+static void
+test_model_anchors_after_changes (void)
+{
+  g_autoptr(TdCache) cache = td_test_cache_open ();
+  ListSpec spec = { "title", FALSE, NULL, NULL, NULL };
+  g_autoptr(TdListModel) model = NULL;
+  guint resets = 0;
+
+  fill_varied (cache, 0, VARIED);
+  model = list_new (cache, &spec, 100);
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &resets);
+  g_assert_true (td_list_model_wait_for_anchors (model));
+  g_assert_cmpstr (id_at (G_LIST_MODEL (model), 2600), !=, NULL);
+
+  /* new rows among the middle titles */
+  fill_varied (cache, 100000, 30);
+  g_assert_cmpuint (resets, ==, 1);
+  {
+    g_autoptr(JsonArray) changes = json_array_new ();
+
+    for (guint i = 2000; i < 2040; i += 2)
+      {
+        g_autofree char *id = g_strdup_printf ("v%05u", i);
+
+        td_test_add_delete (changes, "ticket", id);
+      }
+    g_assert_true (td_cache_apply_changes (cache, changes, 1, NULL));
+  }
+  g_assert_cmpuint (resets, ==, 2);
+  for (guint i = 3000; i < 3004; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("v%05u", i);
+      g_autoptr(JsonObject) t = td_test_ticket (id, 2, i % 2 ? "AAA first" : "Title 200 moved",
+                                                "open", 1);
+
+      td_test_apply_one (cache, "ticket", t);
+    }
+  g_assert_cmpuint (resets, ==, 6);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, VARIED + 30 - 20);
+  assert_long_list (cache, &spec);
+  assert_as_fresh (cache, &spec, model);
+  g_assert_true (td_list_model_wait_for_anchors (model));
+  assert_as_fresh (cache, &spec, model);
+
+  /* another sort, then a filter and a search on the same model */
+  g_assert_true (td_list_model_set_sort (model, "updated_at", TRUE));
+  spec.sort = "updated_at";
+  spec.descending = TRUE;
+  assert_as_fresh (cache, &spec, model);
+  g_assert_true (td_list_model_set_filter (model, "status", "open"));
+  td_list_model_set_search (model, "pumps");
+  spec.status = "open";
+  spec.search = "pumps";
+  assert_as_fresh (cache, &spec, model);
+  g_assert_true (td_list_model_wait_for_anchors (model));
+  assert_as_fresh (cache, &spec, model);
+}
+
+/* A change outside a long list leaves it as it is, anchors included; one inside resets it. */
+static void
+test_model_long_list_untouched (void)
+{
+  g_autoptr(TdCache) cache = td_test_cache_open ();
+  ListSpec spec = { "title", FALSE, "open", NULL, NULL };
+  g_autoptr(TdListModel) model = NULL;
+  guint resets = 0;
+  guint64 skipped;
+
+  fill_varied (cache, 0, VARIED / 2);
+  model = list_new (cache, &spec, 100);
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &resets);
+  g_assert_true (td_list_model_wait_for_anchors (model));
+  skipped = td_list_model_get_rows_skipped (model);
+
+  /* closed tickets (every third) renamed, deleted, added */
+  {
+    g_autoptr(JsonObject) renamed = td_test_ticket ("v00003", 2, "Title 000", "closed", 1);
+    g_autoptr(JsonObject) added = td_test_ticket ("added", 1, "Title 100", "closed", 2);
+    g_autoptr(JsonArray) changes = json_array_new ();
+
+    td_test_add_upsert (changes, "ticket", renamed);
+    td_test_add_upsert (changes, "ticket", added);
+    td_test_add_delete (changes, "ticket", "v00006");
+    g_assert_true (td_cache_apply_changes (cache, changes, 1, NULL));
+  }
+  g_assert_cmpuint (resets, ==, 0);
+  assert_as_fresh (cache, &spec, model);
+  g_assert_cmpuint (td_list_model_get_rows_skipped (model), ==, skipped);
+
+  /* one closed ticket reopened, another one closed: as many rows as before, yet others */
+  {
+    g_autoptr(JsonObject) reopened = td_test_ticket ("v00009", 2, "Title 009", "open", 3);
+    g_autoptr(JsonObject) closed = td_test_ticket ("v00010", 2, "Title 010", "closed", 3);
+    g_autoptr(JsonArray) changes = json_array_new ();
+
+    td_test_add_upsert (changes, "ticket", reopened);
+    td_test_add_upsert (changes, "ticket", closed);
+    g_assert_true (td_cache_apply_changes (cache, changes, 1, NULL));
+  }
+  g_assert_cmpuint (resets, ==, 1);
+  assert_as_fresh (cache, &spec, model);
+
+  /* an open ticket closed: no changed row is in the list, but one left it */
+  {
+    g_autoptr(JsonObject) closed = td_test_ticket ("v00011", 2, "Title 011", "closed", 3);
+
+    td_test_apply_one (cache, "ticket", closed);
+  }
+  g_assert_cmpuint (resets, ==, 2);
+  assert_as_fresh (cache, &spec, model);
+}
+
+/* Without the worker (a transaction is open on the cache's connection, whose view the
+ * worker's snapshot would not share), windows come by OFFSET from learnt anchors. */
+static void
+test_model_anchors_by_offset (void)
+{
+  g_autoptr(TdCache) cache = td_test_cache_open ();
+  ListSpec spec = { "priority", FALSE, NULL, NULL, NULL };
+  g_autoptr(TdListModel) model = NULL;
+
+  fill_varied (cache, 0, VARIED / 2);
+  model = list_new (cache, &spec, 100);
+  g_assert_true (td_cache_begin (cache, NULL));
+  assert_as_fresh (cache, &spec, model);
+  g_assert_cmpuint (td_list_model_get_rows_skipped (model), >, 0);
+  g_assert_true (td_cache_commit (cache, NULL));
+  g_assert_true (td_list_model_wait_for_anchors (model));
+}
+
+/* A search finds what the plain prefix query (each word "…"*) finds, whether the model
+ * names a word's terms or not. */
+static void
+test_model_search_terms (void)
+{
+  g_autoptr(TdCache) cache = td_test_cache_open ();
+  static const char * const texts[] = {
+    "pump", "pum", "PUMPS", "pumping", "p", "1", "12", "serial pump", "pump -", "– pump",
+    "- –", "sn-0042", "SN-00", "valve pump", "station", "nothing", "pump nothing", "title 2",
+    "ticket", "\"pump", "pump*", NULL,
+  };
+
+  fill_varied (cache, 0, VARIED / 2);
+  for (guint i = 0; texts[i] != NULL; i++)
+    {
+      g_autofree char *plain = td_list_model_build_match (texts[i]);
+      g_autoptr(TdListModel) model = td_list_model_new (cache, "ticket");
+      g_autoptr(TdListModel) long_list = td_list_model_new (cache, "ticket");
+      sqlite3_stmt *stmt;
+      guint expected = VARIED / 2;
+
+      if (plain != NULL)
+        {
+          stmt = td_cache_statement (cache, "SELECT count(*) FROM tickets_fts"
+                                            " WHERE tickets_fts MATCH ?", NULL);
+          g_assert_nonnull (stmt);
+          sqlite3_bind_text (stmt, 1, plain, -1, SQLITE_STATIC);
+          g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+          expected = (guint) sqlite3_column_int64 (stmt, 0);
+          sqlite3_reset (stmt);
+        }
+      g_test_message ("%s: %u rows", texts[i], expected);
+      td_list_model_set_search (model, texts[i]);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, expected);
+      /* and with the match set of a long list */
+      td_list_model_set_diff_limit (long_list, 10);
+      td_list_model_set_search (long_list, texts[i]);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (long_list)), ==, expected);
+      if (expected > 0)
+        {
+          g_autoptr(TdCacheItem) a = g_list_model_get_item (G_LIST_MODEL (model), expected - 1);
+          g_autoptr(TdCacheItem) b = g_list_model_get_item (G_LIST_MODEL (long_list), expected - 1);
+
+          g_assert_cmpstr (td_cache_item_get_id (a), ==, td_cache_item_get_id (b));
+        }
+    }
+}
+
+/* A worker still reading when the cache is wiped or the model goes. */
+static void
+test_model_anchors_stop (void)
+{
+  g_autoptr(TdCache) cache = td_test_cache_open ();
+  ListSpec spec = { "title", TRUE, NULL, NULL, NULL };
+  g_autoptr(TdListModel) model = NULL;
+  g_autoptr(TdListModel) other = NULL;
+
+  fill_varied (cache, 0, VARIED / 2);
+  model = list_new (cache, &spec, 100);
+  other = list_new (cache, &spec, 100);
+  g_assert_nonnull (id_at (G_LIST_MODEL (model), 1500));    /* a jump: the worker starts */
+  g_assert_nonnull (id_at (G_LIST_MODEL (other), 1500));
+  g_clear_object (&other);
+  g_assert_true (td_cache_wipe (cache, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  g_assert_false (td_list_model_wait_for_anchors (model));
+}
+
+/* During a bulk load no worker runs; the long list is still right. */
+static void
+test_model_anchors_bulk (void)
+{
+  g_autoptr(TdCache) cache = td_test_cache_open ();
+  ListSpec spec = { "number", TRUE, NULL, NULL, NULL };
+  g_autoptr(TdListModel) reference = NULL;
+  g_autoptr(TdListModel) model = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+
+  g_assert_true (td_cache_begin_bulk (cache, NULL));
+  fill_varied (cache, 0, VARIED / 2);
+  reference = list_new (cache, &spec, 0);
+  expected = ids_in_order (G_LIST_MODEL (reference));
+  model = list_new (cache, &spec, 100);
+  assert_scattered (G_LIST_MODEL (model), expected);
+  g_assert_false (td_list_model_wait_for_anchors (model));
+  g_assert_true (td_cache_end_bulk (cache, NULL));
+  /* end_bulk said "changed": new anchors, with a worker */
+  assert_scattered (G_LIST_MODEL (model), expected);
+  g_assert_true (td_list_model_wait_for_anchors (model));
+}
+
 static void
 notify_cb (GObject    *object,
            GParamSpec *pspec,
@@ -876,6 +1303,15 @@ main (int    argc,
   g_test_add_func ("/client/list-model/filter-and-search", test_model_filter_and_search);
   g_test_add_func ("/client/list-model/items-changed", test_model_items_changed);
   g_test_add_func ("/client/list-model/long-list", test_model_long_list);
+  g_test_add_func ("/client/list-model/anchors-sorts", test_model_anchors_sorts);
+  g_test_add_func ("/client/list-model/anchors-filters-and-search",
+                   test_model_anchors_filters_and_search);
+  g_test_add_func ("/client/list-model/anchors-after-changes", test_model_anchors_after_changes);
+  g_test_add_func ("/client/list-model/anchors-by-offset", test_model_anchors_by_offset);
+  g_test_add_func ("/client/list-model/long-list-untouched", test_model_long_list_untouched);
+  g_test_add_func ("/client/list-model/anchors-stop", test_model_anchors_stop);
+  g_test_add_func ("/client/list-model/anchors-bulk", test_model_anchors_bulk);
+  g_test_add_func ("/client/list-model/search-terms", test_model_search_terms);
   g_test_add_func ("/client/cache/counts", test_counts);
 
   return g_test_run ();
