@@ -55,6 +55,28 @@ gboolean    td_cache_apply_changes   (TdCache     *self,
                                       JsonArray   *changes,
                                       gint64       next_since,
                                       GError     **error);
+
+/* A page of GET /changes ({"changes":[…],"next_since","has_more","newest_seq"}) as text,
+ * checked (strict JSON, UTF-8, nesting) and indexed in one pass without building a tree:
+ * td_cache_page_new() touches no database and may run on any thread; the page is then
+ * applied on the cache's thread. Its objects' text goes into the cache as it came. */
+typedef struct _TdCachePage TdCachePage;
+
+TdCachePage *td_cache_page_new            (GBytes       *body,
+                                           GError      **error);
+void         td_cache_page_free           (TdCachePage  *page);
+gint64       td_cache_page_get_next_since (TdCachePage  *page);
+gboolean     td_cache_page_get_has_more   (TdCachePage  *page);
+/* 0 when the page does not say */
+gint64       td_cache_page_get_newest_seq (TdCachePage  *page);
+guint        td_cache_page_get_n_changes  (TdCachePage  *page);
+/* Like td_cache_apply_changes() with the page's changes and next_since. */
+gboolean     td_cache_apply_page          (TdCache      *self,
+                                           TdCachePage  *page,
+                                           GError      **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdCachePage, td_cache_page_free)
+
 gint64      td_cache_get_cursor      (TdCache     *self);
 gboolean    td_cache_set_cursor      (TdCache     *self,
                                       gint64       cursor,
@@ -62,8 +84,10 @@ gboolean    td_cache_set_cursor      (TdCache     *self,
 /* A full sync (first login, or after td_cache_reset_for_resync()) writes many rows: between
  * these two calls the sort indexes and the full-text / labels upkeep are off, and
  * td_cache_end_bulk() builds them once (and emits "changed" with NULL ids for every type).
- * Lists stay correct meanwhile, only slower, and search is empty. An interrupted bulk load is
- * finished by the next td_cache_open(). */
+ * Lists stay correct meanwhile, only slower, and search is empty. The pages applied
+ * meanwhile commit without an fsync each (the file stays consistent; a power cut may lose
+ * the last pages, cursor included, which the next sync fetches again); td_cache_end_bulk()
+ * makes them durable. An interrupted bulk load is finished by the next td_cache_open(). */
 gboolean    td_cache_begin_bulk      (TdCache     *self,
                                       GError     **error);
 gboolean    td_cache_end_bulk        (TdCache     *self,

@@ -48,6 +48,22 @@ struct _TdSync
   gint64          progress_done;
   gint64          progress_total;
   char           *last_error;
+
+  /* Where a full sync spends its time (µs), logged at its end; bench-sync prints it. The
+   * main thread applies pages or waits for the next one; the server's answers (request to
+   * last byte) and the parsing on the worker overlap with both. */
+  struct
+  {
+    gint64        started;
+    gint64        idle_since;    /* the main thread has had no page to apply since */
+    gint64        requested;
+    gint64        waiting;
+    gint64        applying;
+    gint64        parsing;
+    gint64        answering;
+    guint         pages;
+    guint64       changes;
+  } timing;
 };
 
 G_DEFINE_FINAL_TYPE (TdSync, td_sync, G_TYPE_OBJECT)
@@ -121,6 +137,50 @@ set_progress (TdSync *self,
     }
 }
 
+/* Timing of a full sync ------------------------------------------------------------------ */
+
+static void
+timing_start (TdSync *self)
+{
+  memset (&self->timing, 0, sizeof self->timing);
+  self->timing.started = self->timing.idle_since = g_get_monotonic_time ();
+}
+
+/* A page was applied from @started until now. */
+static void
+timing_page (TdSync *self,
+             gint64  started,
+             gint64  parse_usec,
+             guint   n_changes)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->timing.started == 0)
+    return;
+  self->timing.waiting += started - self->timing.idle_since;
+  self->timing.applying += now - started;
+  self->timing.idle_since = now;
+  self->timing.parsing += parse_usec;
+  self->timing.pages++;
+  self->timing.changes += n_changes;
+}
+
+static void
+timing_report (TdSync *self,
+               gint64  indexes)
+{
+  if (self->timing.started == 0)
+    return;
+  g_debug ("Full sync of %" G_GUINT64_FORMAT " changes in %u pages: %.2f s; main thread: "
+           "applying %.2f s, waiting for pages %.2f s, indexes and search %.2f s; "
+           "alongside: server answers %.2f s, parsing %.2f s",
+           self->timing.changes, self->timing.pages,
+           (g_get_monotonic_time () - self->timing.started) / 1e6,
+           self->timing.applying / 1e6, self->timing.waiting / 1e6, indexes / 1e6,
+           self->timing.answering / 1e6, self->timing.parsing / 1e6);
+  self->timing.started = 0;
+}
+
 /* Run bookkeeping ---------------------------------------------------------------------- */
 
 static gboolean
@@ -149,9 +209,12 @@ run_finish (TdSync     *self,
   if (self->bulk && td_cache_in_bulk (self->cache) && state == TD_SYNC_IDLE)
     {
       g_autoptr(GError) error = NULL;
+      gint64 started = g_get_monotonic_time ();
 
       if (!td_cache_end_bulk (self->cache, &error))
         g_warning ("Finishing the full sync failed: %s", error->message);
+      else
+        timing_report (self, g_get_monotonic_time () - started);
     }
   self->bulk = FALSE;
   set_state (self, state);
@@ -465,28 +528,42 @@ push_next (TdSync *self)
 
 typedef struct
 {
-  JsonNode *root;   /* the page, parsed on a worker thread */
+  TdCachePage *page;
+  gint64       parse_usec;
 } ParsedPage;
 
+static void
+parsed_page_free (ParsedPage *parsed)
+{
+  td_cache_page_free (parsed->page);
+  g_free (parsed);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParsedPage, parsed_page_free)
+
+/* On a worker thread: one strict pass over the text, no JSON tree (see td-cache.h). */
 static void
 parse_thread (GTask        *task,
               gpointer      source_object,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  GBytes *body = task_data;
-  gsize length = 0;
-  const char *data = g_bytes_get_data (body, &length);
-  JsonNode *root = data != NULL ? td_json_parse (data, length, NULL) : NULL;
+  gint64 started = g_get_monotonic_time ();
+  g_autoptr(GError) error = NULL;
+  TdCachePage *page = td_cache_page_new (task_data, &error);
+  ParsedPage *parsed;
 
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (page == NULL)
     {
-      g_clear_pointer (&root, json_node_unref);
+      g_debug ("Unusable change page: %s", error->message);
       g_task_return_new_error (task, TD_API_ERROR, TD_API_ERROR_INVALID_RESPONSE,
                                "%s", _("The server sent a change page that is not JSON"));
       return;
     }
-  g_task_return_pointer (task, root, (GDestroyNotify) json_node_unref);
+  parsed = g_new0 (ParsedPage, 1);
+  parsed->page = page;
+  parsed->parse_usec = g_get_monotonic_time () - started;
+  g_task_return_pointer (task, parsed, (GDestroyNotify) parsed_page_free);
 }
 
 static void
@@ -496,58 +573,54 @@ parsed_cb (GObject      *source,
 {
   g_autoptr(TdSync) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = g_task_propagate_pointer (G_TASK (result), &error);
-  JsonObject *page;
-  JsonNode *changes;
+  g_autoptr(ParsedPage) parsed = g_task_propagate_pointer (G_TASK (result), &error);
+  TdCachePage *page;
   gint64 next_since;
+  gint64 newest_seq;
+  gint64 started;
   gboolean more;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->running)
     return;
-  if (root == NULL)
+  if (parsed == NULL)
     {
       set_last_error (self, error->message);
       run_finish (self, TD_SYNC_OFFLINE, TRUE);
       return;
     }
 
-  page = json_node_get_object (root);
-  changes = json_object_get_member (page, "changes");
-  next_since = td_json_get_int (page, "next_since", -1);
-  if (changes == NULL || !JSON_NODE_HOLDS_ARRAY (changes) || next_since < 0)
-    {
-      set_last_error (self, _("The server sent a change page that is not JSON"));
-      run_finish (self, TD_SYNC_OFFLINE, TRUE);
-      return;
-    }
-
-  /* Ask for the next page before applying this one: the server prepares it while the
-   * cache inserts. Pages are still applied in order, one callback after the other. */
-  more = json_object_has_member (page, "has_more") &&
-         json_object_get_boolean_member (page, "has_more");
+  page = parsed->page;
+  next_since = td_cache_page_get_next_since (page);
+  newest_seq = td_cache_page_get_newest_seq (page);
+  more = td_cache_page_get_has_more (page);
 
   /* A long way behind (a laptop back after weeks): load the rest like a full sync, with
    * the indexes built once at the end rather than row by row. */
-  if (more && !self->bulk &&
-      td_json_get_int (page, "newest_seq", 0) - next_since > LARGE_CATCH_UP)
+  if (more && !self->bulk && newest_seq - next_since > LARGE_CATCH_UP)
     {
       g_autoptr(GError) bulk_error = NULL;
 
       if (td_cache_begin_bulk (self->cache, &bulk_error))
         {
           self->bulk = TRUE;
+          timing_start (self);
           set_state (self, TD_SYNC_INITIAL);
         }
       else
         g_debug ("No bulk load for the catch-up: %s", bulk_error->message);
     }
+
+  started = g_get_monotonic_time ();
+
+  /* Ask for the next page before applying this one: the server prepares it while the
+   * cache inserts. Pages are still applied in order, one callback after the other. */
   if (more)
     {
       self->pull_cursor = next_since;
       pull_page (self);
     }
 
-  if (!td_cache_apply_changes (self->cache, json_node_get_array (changes), next_since, &error))
+  if (!td_cache_apply_page (self->cache, page, &error))
     {
       g_warning ("Applying changes failed: %s", error->message);
       set_last_error (self, error->message);
@@ -556,8 +629,9 @@ parsed_cb (GObject      *source,
       run_finish (self, TD_SYNC_OFFLINE, TRUE);
       return;
     }
+  timing_page (self, started, parsed->parse_usec, td_cache_page_get_n_changes (page));
   if (self->bulk)
-    set_progress (self, next_since, MAX (next_since, td_json_get_int (page, "newest_seq", 0)));
+    set_progress (self, next_since, MAX (next_since, newest_seq));
 
   if (!more)
     run_finish (self, TD_SYNC_IDLE, FALSE);
@@ -588,6 +662,8 @@ page_cb (TdSync  *self,
 {
   GTask *task;
 
+  if (self->timing.started != 0)
+    self->timing.answering += g_get_monotonic_time () - self->timing.requested;
   if (status == 401)
     {
       unauthorized (self);
@@ -631,20 +707,23 @@ pull_page (TdSync *self)
   gint64 cursor = self->pull_cursor;
   g_autofree char *path = NULL;
 
-  if (cursor == 0 && !self->bulk)
+  /* A full sync, or one a failed run left in the middle (the cache is still in bulk, its
+   * indexes and search waiting): indexes and search are built once at the end. */
+  if (!self->bulk && (cursor == 0 || td_cache_in_bulk (self->cache)))
     {
       g_autoptr(GError) error = NULL;
 
-      /* A full sync: indexes and search are built once at the end. */
       if (!td_cache_in_bulk (self->cache) && !td_cache_begin_bulk (self->cache, &error))
         g_warning ("Starting a bulk load failed: %s", error->message);
       self->bulk = TRUE;
-      set_progress (self, 0, 0);
+      timing_start (self);
+      set_progress (self, cursor, 0);
     }
   set_state (self, self->bulk ? TD_SYNC_INITIAL : TD_SYNC_PULLING);
 
   path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT "&limit=%d", cursor,
                           FEED_PAGE);
+  self->timing.requested = g_get_monotonic_time ();
   send (self, "GET", path, NULL, NULL, NULL, page_cb, NULL, NULL);
 }
 

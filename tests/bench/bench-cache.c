@@ -6,8 +6,10 @@
  *    sends them, parsed and applied page by page to an empty cache (time, and peak RSS).
  * 2. Fills another cache with TD_BENCH_TICKETS tickets (default one million) through the
  *    same td_cache_apply_changes() (insert rate), then measures the lazy list model: first
- *    page (count + first window), random jumps (p50 / p99 over 100), with a status filter,
- *    and full-text searches.
+ *    page (count + first window); random jumps (p50 / p90 / p99 over 100) in every sort,
+ *    with a status filter and in a search, both right after the list is made ("cold")
+ *    and once its anchors are known ("warm"); full-text searches (count and first page
+ *    included), also with a filter and key by key as typed.
  *
  * TD_BENCH_CACHE_KEEP=1 keeps the big cache file (its path is printed);
  * TD_BENCH_CACHE_DB=<that path> measures only the lists and searches on it.
@@ -30,6 +32,7 @@
 #define PAGE        1000
 #define SYNC_PAGES  100
 #define JUMPS       100
+#define SEARCH_RUNS 11
 
 static const char * const words[] = {
   "pump", "pressure", "leak", "valve", "heat", "fan", "noise", "sensor", "filter", "water",
@@ -156,19 +159,18 @@ bench_initial_sync (const char *dir)
 
   start = g_get_monotonic_time ();
   g_assert_true (td_cache_begin_bulk (cache, &error));
+  /* As the sync engine does it: each page checked and indexed as text (on its worker
+   * thread there), then applied. */
   for (guint p = 0; p < SYNC_PAGES; p++)
     {
-      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      g_autoptr(GBytes) body = g_bytes_new_static (pages->pdata[p], strlen (pages->pdata[p]));
+      g_autoptr(TdCachePage) page = NULL;
       gint64 t = g_get_monotonic_time ();
-      JsonObject *root;
 
-      g_assert_true (json_parser_load_from_data (parser, pages->pdata[p], -1, NULL));
+      page = td_cache_page_new (body, &error);
+      g_assert_no_error (error);
       parse_ms += ms_since (t);
-      root = json_node_get_object (json_parser_get_root (parser));
-      g_assert_true (td_cache_apply_changes (cache,
-                                             json_object_get_array_member (root, "changes"),
-                                             json_object_get_int_member (root, "next_since"),
-                                             &error));
+      g_assert_true (td_cache_apply_page (cache, page, &error));
     }
   apply_ms = ms_since (start) - parse_ms;
   end = g_get_monotonic_time ();
@@ -199,21 +201,23 @@ bench_first_page (TdCache    *cache,
 }
 
 static void
-bench_jumps (TdCache    *cache,
-             const char *label,
-             const char *sort,
-             const char *status)
+print_samples (const char *what,
+               const char *label,
+               double     *samples,
+               guint       n,
+               const char *extra)
 {
-  g_autoptr(TdListModel) model = td_list_model_new (cache, "ticket");
-  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
-  double samples[JUMPS];
-  guint n;
+  qsort (samples, n, sizeof (double), compare_doubles);
+  g_print ("%s %-27s p50 %6.2f ms  p90 %6.2f ms  p99 %6.2f ms  max %6.2f ms%s\n", what, label,
+           samples[n / 2], samples[n * 9 / 10], samples[n * 99 / 100], samples[n - 1], extra);
+}
 
-  if (sort != NULL)
-    td_list_model_set_sort (model, sort, FALSE);
-  if (status != NULL)
-    td_list_model_set_filter (model, "status", status);
-  n = g_list_model_get_n_items (G_LIST_MODEL (model));
+static void
+jump (TdListModel *model,
+      GRand       *rand,
+      guint        n,
+      double       samples[JUMPS])
+{
   for (guint i = 0; i < JUMPS; i++)
     {
       guint position = g_rand_int_range (rand, 0, n);
@@ -223,24 +227,116 @@ bench_jumps (TdCache    *cache,
       samples[i] = ms_since (start);
       g_assert_nonnull (item);
     }
-  qsort (samples, JUMPS, sizeof (double), compare_doubles);
-  g_print ("random jump %-27s p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms\n", label,
-           samples[JUMPS / 2], samples[JUMPS * 99 / 100], samples[JUMPS - 1]);
 }
 
+/* Random jumps twice: right after the list is made ("cold": the first jump starts reading
+ * its anchors, and jumps find windows by OFFSET until they are there; what a user sees who
+ * drags the scroll bar at once), and once all anchors are known ("warm"). */
 static void
-bench_search (TdCache    *cache,
-              const char *text)
+bench_jumps (TdCache    *cache,
+             const char *label,
+             const char *sort,
+             gboolean    descending,
+             const char *status,
+             const char *search)
 {
-  gint64 start = g_get_monotonic_time ();
   g_autoptr(TdListModel) model = td_list_model_new (cache, "ticket");
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autofree char *ready = NULL;
+  double samples[JUMPS];
+  gint64 made;
+  guint64 skipped;
+  double anchors_ms;
+  gboolean complete;
   guint n;
 
-  td_list_model_set_search (model, text);
+  if (sort != NULL)
+    td_list_model_set_sort (model, sort, descending);
+  if (status != NULL)
+    td_list_model_set_filter (model, "status", status);
+  if (search != NULL)
+    td_list_model_set_search (model, search);
+  made = g_get_monotonic_time ();
   n = g_list_model_get_n_items (G_LIST_MODEL (model));
-  for (guint i = 0; i < MIN (n, 50); i++)
-    g_object_unref (g_list_model_get_item (G_LIST_MODEL (model), i));
-  g_print ("search %-32s %8.2f ms (%u rows, first page included)\n", text, ms_since (start), n);
+  jump (model, rand, n, samples);
+  print_samples ("jump, cold ", label, samples, JUMPS, "");
+
+  complete = td_list_model_wait_for_anchors (model);
+  anchors_ms = ms_since (made);
+  skipped = td_list_model_get_rows_skipped (model);
+  jump (model, rand, n, samples);
+  ready = g_strdup_printf ("  (%u rows; anchors %s after %.0f ms, then %" G_GUINT64_FORMAT
+                           " rows skipped)", n, complete ? "complete" : "INCOMPLETE",
+                           anchors_ms, td_list_model_get_rows_skipped (model) - skipped);
+  print_samples ("jump, warm ", label, samples, JUMPS, ready);
+}
+
+/* A search on a list made for it, SEARCH_RUNS times: what the user waits for after typing
+ * (the search, the count and the first page), and in brackets with making the list. */
+static void
+bench_search (TdCache    *cache,
+              const char *text,
+              const char *status)
+{
+  g_autofree char *label = g_strdup_printf ("%s%s%s", text, status != NULL ? ", status = " : "",
+                                            status != NULL ? status : "");
+  g_autofree char *extra = NULL;
+  double samples[SEARCH_RUNS];
+  double whole[SEARCH_RUNS];
+  guint n = 0;
+
+  for (guint r = 0; r < SEARCH_RUNS; r++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr(TdListModel) model = td_list_model_new (cache, "ticket");
+      gint64 made;
+
+      if (status != NULL)
+        td_list_model_set_filter (model, "status", status);
+      made = g_get_monotonic_time ();
+      td_list_model_set_search (model, text);
+      n = g_list_model_get_n_items (G_LIST_MODEL (model));
+      for (guint i = 0; i < MIN (n, 50); i++)
+        g_object_unref (g_list_model_get_item (G_LIST_MODEL (model), i));
+      samples[r] = ms_since (made);
+      whole[r] = ms_since (start);
+    }
+  qsort (whole, SEARCH_RUNS, sizeof (double), compare_doubles);
+  extra = g_strdup_printf ("  (%u rows; with making the list p50 %.2f ms)", n,
+                           whole[SEARCH_RUNS / 2]);
+  print_samples ("search     ", label, samples, SEARCH_RUNS, extra);
+}
+
+/* Every prefix of @text as the search field sees it while it is typed, on one list. */
+static void
+bench_typing (TdCache    *cache,
+              const char *text)
+{
+  g_autoptr(TdListModel) model = td_list_model_new (cache, "ticket");
+  double samples[64];
+  guint n_samples = 0;
+  double total = 0;
+
+  for (gsize length = 1; length <= strlen (text) && n_samples < G_N_ELEMENTS (samples); length++)
+    {
+      g_autofree char *prefix = g_strndup (text, length);
+      gint64 start = g_get_monotonic_time ();
+      guint n;
+
+      td_list_model_set_search (model, prefix);
+      n = g_list_model_get_n_items (G_LIST_MODEL (model));
+      for (guint i = 0; i < MIN (n, 50); i++)
+        g_object_unref (g_list_model_get_item (G_LIST_MODEL (model), i));
+      samples[n_samples] = ms_since (start);
+      total += samples[n_samples++];
+    }
+  {
+    g_autofree char *label = g_strdup_printf ("\"%s\"", text);
+    g_autofree char *extra = g_strdup_printf ("  (%u keystrokes, %.0f ms in all)", n_samples,
+                                              total);
+
+    print_samples ("typing     ", label, samples, n_samples, extra);
+  }
 }
 
 /* Ordinary sync pages into the full cache, indexes and search kept current row by row. */
@@ -271,16 +367,29 @@ bench_lists (TdCache *cache)
   bench_first_page (cache, "(newest first)", NULL);
   bench_first_page (cache, "(newest first, again)", NULL);
   bench_first_page (cache, "(status = open)", "open");
-  bench_jumps (cache, "(newest first)", NULL, NULL);
-  bench_jumps (cache, "(by number)", "number", NULL);
-  bench_jumps (cache, "(by title)", "title", NULL);
-  bench_jumps (cache, "(status = open)", NULL, "open");
-  bench_search (cache, "pump");
-  bench_search (cache, "pump pressure");
-  bench_search (cache, "calibr");
-  bench_search (cache, "HP-0042-0042");
-  bench_search (cache, "unit 4711");
-  bench_search (cache, "nothingmatches");
+  bench_jumps (cache, "(newest first)", NULL, TRUE, NULL, NULL);
+  bench_jumps (cache, "(oldest first)", "updated_at", FALSE, NULL, NULL);
+  bench_jumps (cache, "(by number)", "number", FALSE, NULL, NULL);
+  bench_jumps (cache, "(by title)", "title", FALSE, NULL, NULL);
+  bench_jumps (cache, "(by title, descending)", "title", TRUE, NULL, NULL);
+  bench_jumps (cache, "(by created_at)", "created_at", FALSE, NULL, NULL);
+  bench_jumps (cache, "(by priority)", "priority", FALSE, NULL, NULL);
+  bench_jumps (cache, "(status = open)", NULL, TRUE, "open", NULL);
+  bench_jumps (cache, "(status = open, by title)", "title", FALSE, "open", NULL);
+  bench_jumps (cache, "(search pump)", NULL, TRUE, NULL, "pump");
+  bench_search (cache, "pump", NULL);
+  bench_search (cache, "pump pressure", NULL);
+  bench_search (cache, "calibr", NULL);
+  bench_search (cache, "HP-0042-0042", NULL);
+  bench_search (cache, "unit 4711", NULL);
+  bench_search (cache, "4711 unit", NULL);
+  bench_search (cache, "serial 4711", NULL);
+  bench_search (cache, "nothingmatches", NULL);
+  bench_search (cache, "unit", NULL);
+  bench_search (cache, "pump", "open");
+  bench_search (cache, "pump pressure", "open");
+  bench_typing (cache, "unit 4711");
+  bench_typing (cache, "pump pressure");
 }
 
 int
