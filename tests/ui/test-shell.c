@@ -823,8 +823,9 @@ label_filter_body (Fixture *f)
   CacheWait cache_wait = { 0 };
   OfferWait offer_wait = { 0 };
 
-  /* The demo tickets carry no labels: another client labels twelve of them, a third
-   * with Urgent, a third with Urgent and Warranty, a third with Warranty. */
+  /* The demo labels about one ticket in five; another client labels twelve more, a third
+   * with Urgent, a third with Urgent and Warranty, a third with Warranty, so the filter
+   * also has to follow the sync. */
   tickets_page = server_call (f, "GET", "/api/v1/tickets?limit=12&sort=number", -1, NULL);
   tickets = json_object_get_array_member (tickets_page, "items");
   g_assert_cmpuint (json_array_get_length (tickets), ==, 12);
@@ -880,19 +881,12 @@ label_filter_body (Fixture *f)
   urgent_path = g_strconcat ("/api/v1/tickets?limit=500&labels=", urgent, NULL);
   choose (label_filter, "Urgent");
   assert_shows_server_list (f, page, urgent_path);
-  g_assert_cmpuint (td_list_page_get_n_items (TD_LIST_PAGE (page)), ==, 8);
   {
     g_autofree char *path = g_strconcat ("/api/v1/tickets?limit=500&labels=", warranty, NULL);
 
     choose (label_filter, "Warranty");
     assert_shows_server_list (f, page, path);
   }
-  /* A label no ticket carries: nothing, and the page says which way out. */
-  choose (label_filter, "Safety");
-  g_assert_cmpuint (td_list_page_get_n_items (TD_LIST_PAGE (page)), ==, 0);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (page_child (page, "content_stack"))), ==, "empty");
-  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (page_child (page, "empty_page"))), ==, "No Results");
-
   /* With the status filter and with search. */
   choose (label_filter, "Urgent");
   choose (status_filter, "Open");
@@ -978,8 +972,11 @@ label_filter_body (Fixture *f)
     offer_wait.present = TRUE;
     wait_until (dropdown_offers, &offer_wait, "the new label is offered");
     g_assert_cmpstr (dropdown_shown (label_filter), ==, "Urgent");
+    /* A label no ticket carries: nothing, and the page says which way out. */
     choose (label_filter, "Zz shell test");
     g_assert_cmpuint (td_list_page_get_n_items (TD_LIST_PAGE (page)), ==, 0);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (page_child (page, "content_stack"))), ==, "empty");
+    g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (page_child (page, "empty_page"))), ==, "No Results");
 
     path = g_strconcat ("/api/v1/labels/", td_json_get_string (created, "id"), NULL);
     gone = server_call (f, "DELETE", path, td_json_get_int (created, "version", -1), NULL);

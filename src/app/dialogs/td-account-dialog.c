@@ -232,12 +232,31 @@ show_error (TdAccountDialog *self,
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
 }
 
+/* A PATCH /me outlives the dialog: once the server has the change the account must have it
+ * too, even when the dialog was closed before the answer came. */
+typedef struct
+{
+  TdAccount *account;
+  GWeakRef   dialog;
+} UpdateMe;
+
+static void
+update_me_free (UpdateMe *update)
+{
+  g_object_unref (update->account);
+  g_weak_ref_clear (&update->dialog);
+  g_free (update);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UpdateMe, update_me_free)
+
 static void
 update_me_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  TdAccountDialog *self = user_data;
+  g_autoptr(UpdateMe) update = user_data;
+  g_autoptr(TdAccountDialog) self = g_weak_ref_get (&update->dialog);
   g_autoptr(JsonObject) object = NULL;
   g_autoptr(GError) error = NULL;
   TdUser *user = NULL;
@@ -248,7 +267,7 @@ update_me_cb (GObject      *source,
 
   if (user == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       show_error (self, error->message);
       /* Back to what is stored. */
@@ -256,27 +275,35 @@ update_me_cb (GObject      *source,
       return;
     }
 
+  /* The account shows the new name and avatar everywhere (it notifies "user"). */
+  td_account_update_user (update->account, user);
+
+  if (self == NULL)
+    {
+      td_user_free (user);
+      return;
+    }
   td_user_free (self->user);
   self->user = user;
   show_user (self);
-
-  /* The account shows the new name and avatar everywhere (it notifies "user"). */
-  td_account_update_user (self->account, self->user);
 }
 
-/* Sends @changes (taken) as PATCH /me. */
+/* Sends @changes (taken) as PATCH /me. Not cancelled with the dialog: see UpdateMe. */
 static void
 update_me (TdAccountDialog *self,
            JsonObject      *changes)
 {
   g_autoptr(JsonObject) owned = changes;
   TdApiClient *client = td_account_get_client (self->account);
+  UpdateMe *update;
 
   if (self->filling || client == NULL)
     return;
 
-  td_api_client_update_me_async (client, owned, self->cancellable, update_me_cb,
-                                 self);
+  update = g_new0 (UpdateMe, 1);
+  update->account = g_object_ref (self->account);
+  g_weak_ref_init (&update->dialog, self);
+  td_api_client_update_me_async (client, owned, NULL, update_me_cb, update);
 }
 
 /* Account page ------------------------------------------------------------------------ */

@@ -192,6 +192,8 @@ typedef struct
   GPtrArray  *devices;        /* SeedDevice */
   GPtrArray  *staff;          /* employee ids */
   GHashTable *customer_users; /* customer id → GPtrArray of user ids */
+  GPtrArray  *labels;         /* label ids */
+  GRand      *label_rand;     /* a stream of its own: labels leave the rest of the demo as it was */
 } Seed;
 
 static void
@@ -201,6 +203,8 @@ seed_clear (Seed *seed)
   g_clear_pointer (&seed->devices, g_ptr_array_unref);
   g_clear_pointer (&seed->staff, g_ptr_array_unref);
   g_clear_pointer (&seed->customer_users, g_hash_table_unref);
+  g_clear_pointer (&seed->labels, g_ptr_array_unref);
+  g_clear_pointer (&seed->label_rand, g_rand_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Seed, seed_clear)
@@ -274,6 +278,26 @@ ids_json (const char * const *ids,
       json_array_add_string_element (array, ids[i]);
   json_node_set_array (node, array);
   return td_json_to_string (node);
+}
+
+/* About one ticket in five carries one or two of the organization's labels, so that the
+ * label filter has something to show. */
+static char *
+random_labels_json (Seed *seed)
+{
+  const char *picked[2] = { NULL, NULL };
+
+  if (seed->labels->len > 0 && g_rand_int_range (seed->label_rand, 0, 5) == 0)
+    {
+      picked[0] = g_ptr_array_index (seed->labels,
+                                     g_rand_int_range (seed->label_rand, 0, seed->labels->len));
+      if (g_rand_int_range (seed->label_rand, 0, 3) == 0)
+        picked[1] = g_ptr_array_index (seed->labels,
+                                       g_rand_int_range (seed->label_rand, 0, seed->labels->len));
+      if (g_strcmp0 (picked[0], picked[1]) == 0)
+        picked[1] = NULL;
+    }
+  return ids_json (picked, 2);
 }
 
 static const char *
@@ -356,6 +380,24 @@ load_devices (Seed *seed)
 }
 
 static gboolean
+load_labels (Seed    *seed,
+             GError **error)
+{
+  g_autoptr(TdDbStmt) stmt = td_db_prepare (seed->db, "SELECT id FROM labels WHERE org_id = ?"
+                                                      " AND deleted = 0 ORDER BY created_at, id",
+                                            error);
+  TdDbStep step;
+
+  seed->labels = g_ptr_array_new_with_free_func (g_free);
+  if (stmt == NULL)
+    return FALSE;
+  td_db_stmt_bind_text (stmt, 1, seed->org_id);
+  while ((step = td_db_stmt_step (stmt, error)) == TD_DB_STEP_ROW)
+    g_ptr_array_add (seed->labels, td_db_stmt_dup_text (stmt, 0));
+  return step == TD_DB_STEP_DONE;
+}
+
+static gboolean
 load_people (Seed    *seed,
              GError **error)
 {
@@ -388,7 +430,10 @@ load_people (Seed    *seed,
           g_ptr_array_add (users, td_db_stmt_dup_text (stmt, 0));
         }
     }
-  return step == TD_DB_STEP_DONE;
+  if (step != TD_DB_STEP_DONE)
+    return FALSE;
+
+  return load_labels (seed, error);
 }
 
 static gboolean
@@ -494,6 +539,7 @@ seed_tickets (Seed       *seed,
       gboolean final = td_status_is_final (TD_CASE_TICKET, status);
       const char *responsible[2] = { NULL, NULL };
       g_autofree char *responsible_json = NULL;
+      g_autofree char *labels_json = random_labels_json (seed);
       g_autofree char *number = g_strdup_printf ("%u", i + 1);
       g_autofree char *closed_at = final ? td_time_format (updated) : NULL;
       g_autofree char *rating = NULL;
@@ -528,7 +574,7 @@ seed_tickets (Seed       *seed,
                                 "status", status,
                                 "responsible_ids", responsible_json,
                                 "receiver_ids", "[]",
-                                "labels", "[]",
+                                "labels", labels_json,
                                 "created_by", by_customer ? customer_user : random_staff (seed),
                                 "rating", rated ? rating : SEED_NULL,
                                 "rating_comment", rated ? PICK (seed, rating_comments) : SEED_NULL,
@@ -752,6 +798,7 @@ td_seed_demo_cases (TdDb        *db,
     return TRUE;
 
   seed.rand = g_rand_new_with_seed (DEMO_SEED);
+  seed.label_rand = g_rand_new_with_seed (DEMO_SEED + 1);
   seed.now = td_time_now_usec ();
   load_devices (&seed);
   if (!load_people (&seed, error))
