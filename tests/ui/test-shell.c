@@ -2,7 +2,8 @@
  *
  * Signs in as each demo user through the real TdAccount and drives the real window: the
  * side menu per login type and role, the burger and F9, Ctrl+number, the module lists with
- * server data, search and the detail pane, the label filter (exactly the tickets carrying a
+ * server data, search and the detail pane (labels as their titles, people by name, also in
+ * German), the label filter (exactly the tickets carrying a
  * label, with search and status, live as labels come and go, kept across a language
  * switch), the dashboard, switching the language at run time (German, Arabic right-to-left,
  * back to English), sending feedback, the release notes and the accessible names of the top
@@ -428,6 +429,17 @@ test_dashboard (void)
 
 /* Languages ----------------------------------------------------------------------------- */
 
+/* Laid out at its size with the side menu shown, not folded over the content. */
+static gboolean
+side_menu_beside (gpointer data)
+{
+  Fixture *f = data;
+  AdwFlap *flap = window_child (f, "side_flap");
+
+  return gtk_widget_get_width (GTK_WIDGET (f->window)) > 0 && !adw_flap_get_folded (flap) &&
+         adw_flap_get_reveal_flap (flap);
+}
+
 static void
 language_body (Fixture *f)
 {
@@ -473,6 +485,23 @@ language_body (Fixture *f)
   g_clear_pointer (&labels, g_free);
   labels = joined_labels (f);
   g_assert_null (strstr (labels, "Tickets"));
+  /* At the default size (1100 px) a list with an item open keeps the side menu beside it in
+   * Arabic too (its wider texts once folded the menu away). */
+  {
+    g_autoptr(TdCacheItem) first = NULL;
+    TdListPage *tickets;
+    GListModel *rows;
+
+    g_assert_true (td_window_show_module (f->window, TD_MODULE_TICKETS));
+    tickets = TD_LIST_PAGE (td_window_get_page (f->window, TD_MODULE_TICKETS));
+    wait_until (list_loaded, tickets, "the tickets are listed in Arabic");
+    rows = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (
+             gtk_widget_get_template_child (GTK_WIDGET (tickets), TD_TYPE_LIST_PAGE, "column_view"))));
+    first = g_list_model_get_item (rows, 0);
+    g_assert_true (td_list_page_show_item (tickets, td_cache_item_get_id (first)));
+    wait_until (side_menu_beside, f, "the side menu stays beside the list in Arabic");
+    g_assert_true (td_window_show_module (f->window, TD_MODULE_DEVICES));
+  }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.set-language", "s", "en"));
   f->window = TD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
@@ -1004,6 +1033,174 @@ test_label_filter (void)
   td_language_apply ("");
 }
 
+/* Detail pane: labels and people ------------------------------------------------------ */
+
+/* The value widget of the detail pane's field called @name, or NULL when it shows none. */
+static GtkWidget *
+detail_value (GtkWidget  *page,
+              const char *name)
+{
+  GtkWidget *list = page_child (page, "detail_list");
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+      GtkWidget *caption = gtk_widget_get_first_child (box);
+
+      if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (caption)), name) == 0)
+        return gtk_widget_get_next_sibling (caption);
+    }
+  return NULL;
+}
+
+/* The pills of the "Labels" field as "title,title", each checked to be tinted with its
+ * label's color (@colors: "#rrggbb" per title, in the same order). */
+static char *
+detail_pills (GtkWidget          *page,
+              const char         *name,
+              const char * const *colors)
+{
+  GtkWidget *pills = detail_value (page, name);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) titles = NULL;
+  guint i = 0;
+
+  g_assert_true (GTK_IS_FLOW_BOX (pills));
+  for (GtkWidget *child = gtk_widget_get_first_child (pills); child != NULL;
+       child = gtk_widget_get_next_sibling (child), i++)
+    {
+      GtkWidget *pill = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+      g_autofree char *hex = NULL;
+      g_autofree char *color_class = NULL;
+
+      g_assert_cmpuint (i, <, g_strv_length ((char **) colors));
+      hex = g_ascii_strdown (colors[i] + 1, -1);
+      color_class = g_strconcat ("label-color-", hex, NULL);
+      g_assert_true (gtk_widget_has_css_class (pill, "label-pill"));
+      g_assert_true (gtk_widget_has_css_class (pill, color_class));
+      g_assert_true (gtk_widget_get_mapped (pill));
+      g_strv_builder_add (builder, gtk_label_get_text (GTK_LABEL (pill)));
+    }
+  titles = g_strv_builder_end (builder);
+  return g_strjoinv (",", titles);
+}
+
+static gboolean
+detail_revealed (gpointer data)
+{
+  return gtk_revealer_get_child_revealed (GTK_REVEALER (page_child (data, "detail_revealer")));
+}
+
+static void
+detail_labels_body (Fixture *f)
+{
+  g_autoptr(JsonObject) labels_page = server_call (f, "GET", "/api/v1/labels?limit=100", -1, NULL);
+  g_autoptr(JsonObject) tickets_page = server_call (f, "GET", "/api/v1/tickets?limit=500", -1, NULL);
+  JsonArray *labels = json_object_get_array_member (labels_page, "items");
+  JsonArray *tickets = json_object_get_array_member (tickets_page, "items");
+  g_autoptr(GStrvBuilder) english = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) german = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) colors = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) people = g_strv_builder_new ();
+  g_auto(GStrv) english_titles = NULL;
+  g_auto(GStrv) german_titles = NULL;
+  g_auto(GStrv) label_colors = NULL;
+  g_auto(GStrv) names = NULL;
+  g_autofree char *english_joined = NULL;
+  g_autofree char *german_joined = NULL;
+  g_autofree char *names_joined = NULL;
+  g_autofree char *shown = NULL;
+  JsonObject *ticket = NULL;
+  g_auto(GStrv) label_ids = NULL;
+  g_auto(GStrv) responsible = NULL;
+  GtkWidget *page;
+
+  /* A seeded ticket with at least two labels and two responsible employees. */
+  for (guint i = 0; i < json_array_get_length (tickets) && ticket == NULL; i++)
+    {
+      JsonObject *candidate = json_array_get_object_element (tickets, i);
+      g_auto(GStrv) ids = td_json_get_strv (candidate, "labels");
+      g_auto(GStrv) employees = td_json_get_strv (candidate, "responsible_ids");
+
+      if (g_strv_length (ids) >= 2 && g_strv_length (employees) >= 2)
+        ticket = candidate;
+    }
+  g_assert_nonnull (ticket);
+  label_ids = td_json_get_strv (ticket, "labels");
+  responsible = td_json_get_strv (ticket, "responsible_ids");
+
+  /* What the server's objects say: the labels' titles and colors, the people's names. */
+  for (guint i = 0; label_ids[i] != NULL; i++)
+    for (guint j = 0; j < json_array_get_length (labels); j++)
+      {
+        JsonObject *label = json_array_get_object_element (labels, j);
+        JsonObject *titles = td_json_get_object (label, "titles");
+
+        if (g_strcmp0 (td_json_get_string (label, "id"), label_ids[i]) != 0)
+          continue;
+        g_strv_builder_add (english, td_json_get_string (titles, "en"));
+        g_strv_builder_add (german, td_json_get_string (titles, "de"));
+        g_strv_builder_add (colors, td_json_get_string (label, "color"));
+      }
+  english_titles = g_strv_builder_end (english);
+  german_titles = g_strv_builder_end (german);
+  label_colors = g_strv_builder_end (colors);
+  g_assert_cmpuint (g_strv_length (english_titles), ==, g_strv_length (label_ids));
+  english_joined = g_strjoinv (",", english_titles);
+  german_joined = g_strjoinv (",", german_titles);
+  for (guint i = 0; responsible[i] != NULL; i++)
+    {
+      g_autofree char *path = g_strconcat ("/api/v1/employees/", responsible[i], NULL);
+      g_autoptr(JsonObject) employee = server_call (f, "GET", path, -1, NULL);
+      g_autofree char *name = g_strdup_printf ("%s %s", td_json_get_string (employee, "first_name"),
+                                               td_json_get_string (employee, "last_name"));
+
+      g_strv_builder_add (people, name);
+    }
+  names = g_strv_builder_end (people);
+  names_joined = g_strjoinv (", ", names);
+
+  /* The offline copy is complete, then the ticket is opened. */
+  wait_until (sync_up_to_date, window_child (f, "sync_status"), "the sync status says up to date");
+  g_assert_true (td_window_show_module (f->window, TD_MODULE_TICKETS));
+  page = td_window_get_page (f->window, TD_MODULE_TICKETS);
+  wait_until (list_loaded, page, "the tickets are listed");
+  g_assert_true (td_list_page_show_item (TD_LIST_PAGE (page), td_json_get_string (ticket, "id")));
+  wait_until (detail_revealed, page, "the detail pane is shown");
+
+  /* Titles as pills in the label's colors, names rather than a count or ids. */
+  shown = detail_pills (page, "Labels", (const char * const *) label_colors);
+  g_assert_cmpstr (shown, ==, english_joined);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (detail_value (page, "Responsible"))), ==, names_joined);
+  /* No one to notify in the seed: no empty row. */
+  g_assert_null (detail_value (page, "Notified"));
+
+  /* A language switch rebuilds the page with the same ticket open: the German titles. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.set-language", "s", "de"));
+  f->window = TD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
+  page = td_window_get_page (f->window, TD_MODULE_TICKETS);
+  wait_until (list_loaded, page, "the tickets are listed again");
+  g_assert_cmpstr (td_list_page_get_shown_id (TD_LIST_PAGE (page)), ==, td_json_get_string (ticket, "id"));
+  wait_until (detail_revealed, page, "the detail pane is shown again");
+  g_clear_pointer (&shown, g_free);
+  shown = detail_pills (page, "Labels", (const char * const *) label_colors);
+  g_assert_cmpstr (shown, ==, german_joined);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (detail_value (page, "Verantwortlich"))), ==, names_joined);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.set-language", "s", "en"));
+  f->window = TD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
+}
+
+static void
+test_detail_labels (void)
+{
+  Fixture f = { 0 };
+
+  run_app (&f, "admin@acme.test", detail_labels_body);
+  td_language_apply ("");
+}
+
 /* Accessibility ------------------------------------------------------------------------- */
 
 static void
@@ -1083,7 +1280,9 @@ main (int   argc,
   g_test_add_func ("/ui/shell/release-notes", test_release_notes);
   g_test_add_func ("/ui/shell/feedback", test_feedback);
   g_test_add_func ("/ui/shell/accessible", test_accessible);
-  /* It labels tickets on the shared server; no other test looks at labels. */
+  /* Reads the seeded labels before the label filter test labels more tickets. */
+  g_test_add_func ("/ui/shell/detail-labels", test_detail_labels);
+  /* It labels tickets on the shared server; no other test asks which tickets carry labels. */
   g_test_add_func ("/ui/shell/label-filter", test_label_filter);
 
   status = g_test_run ();

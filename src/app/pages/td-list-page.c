@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "td-cache.h"
 #include "td-cache-item.h"
 #include "td-json.h"
 #include "td-labels.h"
@@ -37,7 +38,8 @@ typedef enum
   FIELD_BOOL,
   FIELD_PRESENT,     /* "Yes" when the member has a value (a code's device: paired) */
   FIELD_ROLE,
-  FIELD_COUNT,       /* the length of an id list */
+  FIELD_REFS,        /* an id list, as the names of the objects in the offline copy */
+  FIELD_LABELS,      /* the label ids, as the labels' titles (detail pane only) */
 } FieldKind;
 
 typedef struct
@@ -46,6 +48,7 @@ typedef struct
   const char *label;
   FieldKind   kind;
   gboolean    expand;
+  const char *ref_type;   /* FIELD_REFS: the synced type the ids name */
 } Field;
 
 #define MAX_FIELDS 8
@@ -72,6 +75,8 @@ static const char * const employee_statuses[] = { "active", "invited", "disabled
 
 #define UPDATED_COLUMN { "updated_at", N_("Updated"), FIELD_DATE, FALSE }
 #define CREATED_FIELD  { "created_at", N_("Created"), FIELD_DATE, FALSE }
+#define LABELS_FIELD   { "labels", N_("Labels"), FIELD_LABELS, FALSE }
+#define RESPONSIBLE_FIELD { "responsible_ids", N_("Responsible"), FIELD_REFS, FALSE, "employee" }
 
 static const ModuleList module_lists[] = {
   { TD_MODULE_TICKETS, "tickets", "ticket", ticket_statuses,
@@ -82,7 +87,9 @@ static const ModuleList module_lists[] = {
       UPDATED_COLUMN },
     { { "description", N_("Description"), FIELD_TEXT, FALSE },
       { "visibility", N_("Visibility"), FIELD_VISIBILITY, FALSE },
-      { "responsible_ids", N_("Responsible"), FIELD_COUNT, FALSE },
+      LABELS_FIELD,
+      RESPONSIBLE_FIELD,
+      { "receiver_ids", N_("Notified"), FIELD_REFS, FALSE, "employee" },
       CREATED_FIELD,
       { "closed_at", N_("Closed"), FIELD_DATE, FALSE } } },
   { TD_MODULE_VIDEO_SESSIONS, "video-sessions", "video_session", video_statuses,
@@ -95,6 +102,8 @@ static const ModuleList module_lists[] = {
       { "duration_minutes", N_("Duration (Minutes)"), FIELD_NUMBER, FALSE },
       { "visibility", N_("Visibility"), FIELD_VISIBILITY, FALSE },
       { "recording_consent", N_("Recording Consent"), FIELD_BOOL, FALSE },
+      LABELS_FIELD,
+      RESPONSIBLE_FIELD,
       CREATED_FIELD } },
   { TD_MODULE_TASKS, "tasks", "task", task_statuses,
     { { "title", N_("Title"), FIELD_TITLE, TRUE },
@@ -103,7 +112,8 @@ static const ModuleList module_lists[] = {
       UPDATED_COLUMN },
     { { "visibility", N_("Visibility"), FIELD_VISIBILITY, FALSE },
       { "overdue", N_("Overdue"), FIELD_BOOL, FALSE },
-      { "responsible_ids", N_("Responsible"), FIELD_COUNT, FALSE },
+      LABELS_FIELD,
+      RESPONSIBLE_FIELD,
       CREATED_FIELD } },
   { TD_MODULE_TEMPLATES, "templates", "template", NULL,
     { { "name", N_("Name"), FIELD_TITLE, TRUE },
@@ -117,7 +127,8 @@ static const ModuleList module_lists[] = {
       { "serial_number", N_("Serial Number"), FIELD_TEXT, FALSE },
       { "location", N_("Location"), FIELD_TEXT, TRUE },
       UPDATED_COLUMN },
-    { CREATED_FIELD } },
+    { LABELS_FIELD,
+      CREATED_FIELD } },
   { TD_MODULE_CUSTOMERS, "customers", "customer", customer_statuses,
     { { "customer_number", N_("Number"), FIELD_TEXT, FALSE },
       { "name", N_("Name"), FIELD_TITLE, TRUE },
@@ -125,13 +136,14 @@ static const ModuleList module_lists[] = {
       { "status", N_("Status"), FIELD_STATUS, FALSE },
       UPDATED_COLUMN },
     { { "customer_login", N_("Customer Login"), FIELD_BOOL, FALSE },
+      LABELS_FIELD,
       CREATED_FIELD } },
   { TD_MODULE_MY_COMPANY, "employees", "employee", employee_statuses,
     { { "name", N_("Name"), FIELD_TITLE, TRUE },
       { "email", N_("Email"), FIELD_TEXT, TRUE },
       { "role", N_("Role"), FIELD_ROLE, FALSE },
       { "status", N_("Status"), FIELD_STATUS, FALSE } },
-    { { "departments", N_("Departments"), FIELD_COUNT, FALSE },
+    { { "departments", N_("Departments"), FIELD_REFS, FALSE, "department" },
       CREATED_FIELD } },
   { TD_MODULE_CODES, "codes", "code", NULL,
     { { "token", N_("Code"), FIELD_TITLE, TRUE },
@@ -283,9 +295,13 @@ format_field (TdCacheItem *item,
     case FIELD_PRESENT:
       return g_strdup (JSON_NODE_HOLDS_NULL (node) ? _("No") : _("Yes"));
 
-    case FIELD_COUNT:
-      if (JSON_NODE_HOLDS_ARRAY (node))
+    case FIELD_REFS:
+      /* Names need the offline copy (format_refs()); out of it, how many there are. */
+      if (JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) > 0)
         return g_strdup_printf ("%u", json_array_get_length (json_node_get_array (node)));
+      return NULL;
+
+    case FIELD_LABELS:
       return NULL;
 
     default:
@@ -326,7 +342,8 @@ format_field (TdCacheItem *item,
     case FIELD_TEXT:
     case FIELD_TITLE:
     case FIELD_PRESENT:
-    case FIELD_COUNT:
+    case FIELD_REFS:
+    case FIELD_LABELS:
     default:
       if (json_node_get_value_type (node) == G_TYPE_STRING)
         {
@@ -614,34 +631,189 @@ query_changed_cb (TdListPage *self)
 
 /* Details ------------------------------------------------------------------------------- */
 
-static void
-add_detail_row (TdListPage  *self,
-                TdCacheItem *item,
-                const Field *field)
+static const char *label_title (JsonObject *label);
+
+/* The objects of the offline copy that the ids in @member of @object name, in their order.
+ * @n_missing counts the ids it has no object for (not synced yet, out of this person's
+ * reach, or no offline copy at all). */
+static GPtrArray *
+cached_refs (TdListPage *self,
+             JsonObject *object,
+             const char *member,
+             const char *type,
+             guint      *n_missing)
 {
-  g_autofree char *text = format_field (item, field);
+  TdCache *cache = td_account_get_cache (self->account);
+  g_auto(GStrv) ids = td_json_get_strv (object, member);
+  GPtrArray *refs = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+  *n_missing = 0;
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      JsonObject *ref = NULL;
+
+      if (cache != NULL && td_cache_is_open (cache))
+        ref = td_cache_get_object (cache, type, ids[i], NULL);
+      if (ref != NULL)
+        g_ptr_array_add (refs, ref);
+      else
+        (*n_missing)++;
+    }
+  return refs;
+}
+
+/* "Anna Berg, Tom Meier": the names of the objects @field's ids name. Ids without a cached
+ * object are counted rather than shown as ids; with no name at all, the count alone. */
+static char *
+format_refs (TdListPage  *self,
+             TdCacheItem *item,
+             const Field *field)
+{
+  JsonObject *object = td_cache_item_get_object (item);
+  g_autoptr(GPtrArray) refs = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *joined = NULL;
+  guint n_missing;
+
+  if (object == NULL)
+    return NULL;
+
+  refs = cached_refs (self, object, field->member, field->ref_type, &n_missing);
+  for (guint i = 0; i < refs->len; i++)
+    {
+      char *name = td_list_source_dup_title (g_ptr_array_index (refs, i));
+
+      if (name != NULL && *name != '\0')
+        g_ptr_array_add (names, name);
+      else
+        {
+          g_free (name);
+          n_missing++;
+        }
+    }
+  if (names->len == 0)
+    return format_field (item, field);
+
+  g_ptr_array_add (names, NULL);
+  /* Translators: what separates the names in a list, as in "Anna Berg, Tom Meier". */
+  joined = g_strjoinv (C_("list separator", ", "), (char **) names->pdata);
+  if (n_missing == 0)
+    return g_steal_pointer (&joined);
+
+  /* Translators: "Anna Berg, Tom Meier and 2 others": names, then how many more there are */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s and %u other", "%s and %u others", n_missing),
+                          joined, n_missing);
+}
+
+/* Label colors are data (any #rrggbb), so their style classes are made when a color is
+ * first shown: one provider for the display, loaded again with each new color (an
+ * organization has a handful). The pill's text keeps the theme's color and the label's
+ * color only tints the background, so it reads in light and dark mode alike. */
+static GtkCssProvider *label_color_provider;
+static GString *label_color_css;
+
+static char *
+label_color_class (GtkWidget  *widget,
+                   const char *color)
+{
+  g_autofree char *selector = NULL;
+  char hex[7];
+
+  /* The server checks the format, but nothing from it goes into CSS unchecked. */
+  if (color == NULL || strlen (color) != 7 || color[0] != '#')
+    return NULL;
+  for (guint i = 0; i < 6; i++)
+    {
+      if (!g_ascii_isxdigit (color[i + 1]))
+        return NULL;
+      hex[i] = g_ascii_tolower (color[i + 1]);
+    }
+  hex[6] = '\0';
+
+  selector = g_strdup_printf (".label-pill.label-color-%s {", hex);
+  if (label_color_css == NULL)
+    label_color_css = g_string_new (NULL);
+  if (strstr (label_color_css->str, selector) == NULL)
+    {
+      g_string_append_printf (label_color_css,
+                              "%s background-color: alpha(#%s, 0.22); "
+                              "border-color: mix(#%s, @window_fg_color, 0.3); }\n",
+                              selector, hex, hex);
+      if (label_color_provider == NULL)
+        {
+          label_color_provider = gtk_css_provider_new ();
+          gtk_style_context_add_provider_for_display (gtk_widget_get_display (widget),
+                                                      GTK_STYLE_PROVIDER (label_color_provider),
+                                                      GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+        }
+      gtk_css_provider_load_from_data (label_color_provider, label_color_css->str, -1);
+    }
+
+  return g_strconcat ("label-color-", hex, NULL);
+}
+
+/* The labels @object carries, as pills in their colors, or NULL when none of them is in
+ * the offline copy (an id alone says nothing to the reader). */
+static GtkWidget *
+label_pills (TdListPage *self,
+             JsonObject *object)
+{
+  g_autoptr(GPtrArray) labels = NULL;
+  GtkWidget *pills = NULL;
+  guint n_missing;
+
+  if (object == NULL)
+    return NULL;
+
+  labels = cached_refs (self, object, "labels", "label", &n_missing);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      JsonObject *label = g_ptr_array_index (labels, i);
+      const char *title = label_title (label);
+      g_autofree char *color_class = NULL;
+      GtkWidget *pill;
+
+      if (title == NULL)
+        continue;
+      if (pills == NULL)
+        {
+          pills = gtk_flow_box_new ();
+          gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (pills), GTK_SELECTION_NONE);
+          gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (pills), 4);
+          gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (pills), 4);
+          gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (pills), 20);
+          gtk_widget_add_css_class (pills, "label-pills");
+        }
+      pill = gtk_label_new (title);
+      gtk_label_set_ellipsize (GTK_LABEL (pill), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (pill), 28);
+      gtk_widget_set_tooltip_text (pill, title);
+      gtk_widget_add_css_class (pill, "label-pill");
+      color_class = label_color_class (pill, td_json_get_string (label, "color"));
+      if (color_class != NULL)
+        gtk_widget_add_css_class (pill, color_class);
+      gtk_flow_box_append (GTK_FLOW_BOX (pills), pill);
+      /* Nothing to do with a pill, so the keyboard does not stop at each. */
+      gtk_widget_set_focusable (gtk_widget_get_parent (pill), FALSE);
+    }
+  return pills;
+}
+
+/* The field's name small above its value. */
+static void
+add_detail_widget (TdListPage  *self,
+                   const Field *field,
+                   GtkWidget   *value)
+{
   GtkWidget *row;
   GtkWidget *box;
   GtkWidget *name;
-  GtkWidget *value;
 
-  if (text == NULL || *text == '\0')
-    return;
-
-  /* The field's name small above its value, and the value wraps and can be copied. An
-   * AdwActionRow's wrapping subtitle mis-measures its height on libadwaita 1.2. */
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   name = gtk_label_new (_(field->label));
-  value = gtk_label_new (text);
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_widget_add_css_class (name, "caption");
   gtk_widget_add_css_class (name, "dim-label");
-  gtk_label_set_xalign (GTK_LABEL (value), 0);
-  gtk_label_set_wrap (GTK_LABEL (value), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (value), TRUE);
-  /* Keeps the pane narrow; long texts wrap instead of widening it. */
-  gtk_label_set_max_width_chars (GTK_LABEL (value), 30);
   gtk_box_append (GTK_BOX (box), name);
   gtk_box_append (GTK_BOX (box), value);
   gtk_widget_add_css_class (box, "detail-field");
@@ -650,6 +822,38 @@ add_detail_row (TdListPage  *self,
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_append (self->detail_list, row);
+}
+
+static void
+add_detail_row (TdListPage  *self,
+                TdCacheItem *item,
+                const Field *field)
+{
+  g_autofree char *text = NULL;
+  GtkWidget *value;
+
+  if (field->kind == FIELD_LABELS)
+    {
+      value = label_pills (self, td_cache_item_get_object (item));
+      if (value != NULL)
+        add_detail_widget (self, field, value);
+      return;
+    }
+
+  text = field->kind == FIELD_REFS ? format_refs (self, item, field) : format_field (item, field);
+  if (text == NULL || *text == '\0')
+    return;
+
+  /* The value wraps and can be copied. An AdwActionRow's wrapping subtitle mis-measures its
+   * height on libadwaita 1.2. */
+  value = gtk_label_new (text);
+  gtk_label_set_xalign (GTK_LABEL (value), 0);
+  gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+  /* Keeps the pane narrow; long texts wrap instead of widening it. */
+  gtk_label_set_max_width_chars (GTK_LABEL (value), 30);
+  add_detail_widget (self, field, value);
 }
 
 static void

@@ -141,25 +141,29 @@ first_string (JsonObject *object,
   return NULL;
 }
 
+char *
+td_list_source_dup_title (JsonObject *object)
+{
+  static const char *const title_members[] = { "title", "name", "requester_name", "token", "email", NULL };
+
+  /* Employees have no title; the cache uses first + last name, and so does this. */
+  if (td_json_get_string (object, "first_name") != NULL)
+    return g_strstrip (g_strdup_printf ("%s %s",
+                                        td_json_get_string (object, "first_name"),
+                                        td_json_get_string (object, "last_name") ?: ""));
+  return g_strdup (first_string (object, title_members));
+}
+
 GObject *
 td_list_source_item_from_json (const char *cache_type,
                                JsonObject *object)
 {
-  static const char *const title_members[] = { "title", "name", "requester_name", "token", "email", NULL };
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   g_autofree char *json = NULL;
-  g_autofree char *person = NULL;
-  const char *title;
+  g_autofree char *title = td_list_source_dup_title (object);
 
   json_node_set_object (node, object);
   json = td_json_to_string (node);
-
-  /* Employees have no title; the cache uses first + last name, and so does this. */
-  if (td_json_get_string (object, "first_name") != NULL)
-    person = g_strstrip (g_strdup_printf ("%s %s",
-                                          td_json_get_string (object, "first_name"),
-                                          td_json_get_string (object, "last_name") ?: ""));
-  title = person != NULL ? person : first_string (object, title_members);
 
   return G_OBJECT (td_cache_item_new (cache_type,
                                       td_json_get_string (object, "id"),

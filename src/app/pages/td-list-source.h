@@ -47,6 +47,8 @@ gboolean      td_list_source_get_loading   (TdListSource *self);
 const char   *td_list_source_get_error     (TdListSource *self);
 gboolean      td_list_source_get_truncated (TdListSource *self);
 
+/* What a list calls one object of the API: its title, name, or first + last name. */
+char         *td_list_source_dup_title      (JsonObject  *object);
 /* The TdCacheItem for one object of the API (title, status and updated_at picked out). */
 GObject      *td_list_source_item_from_json (const char  *cache_type,
                                              JsonObject  *object);
