@@ -57,9 +57,10 @@ gboolean    td_cache_apply_changes   (TdCache     *self,
                                       GError     **error);
 
 /* A page of GET /changes ({"changes":[…],"next_since","has_more","newest_seq"}) as text,
- * checked (strict JSON, UTF-8, nesting) and indexed in one pass without building a tree:
- * td_cache_page_new() touches no database and may run on any thread; the page is then
- * applied on the cache's thread. Its objects' text goes into the cache as it came. */
+ * checked (strict JSON, UTF-8, nesting) and indexed in one pass without building a tree
+ * (td-cache-page.c): td_cache_page_new() touches no database and may run on any thread;
+ * the page is then applied on the cache's thread. Its objects' text goes into the cache
+ * as it came. */
 typedef struct _TdCachePage TdCachePage;
 
 TdCachePage *td_cache_page_new            (GBytes       *body,
