@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 #include <stdlib.h>
 
+#include "td-accessible.h"
 #include "td-app-types.h"
 #include "td-window.h"
 
@@ -135,6 +136,7 @@ td_application_startup (GApplication *application)
   G_APPLICATION_CLASS (td_application_parent_class)->startup (application);
 
   td_app_ensure_types ();
+  td_accessible_install_fixes ();
   gtk_window_set_default_icon_name (TD_APP_ICON_NAME);
 
   self->settings = g_settings_new (TD_SETTINGS_SCHEMA_ID);

@@ -36,6 +36,7 @@
 #include "td-json.h"
 #include "td-language.h"
 #include "td-list-page.h"
+#include "td-notification-drawer.h"
 #include "td-side-menu.h"
 #include "td-test-server.h"
 #include "td-window.h"
@@ -1203,6 +1204,12 @@ test_detail_labels (void)
 
 /* Accessibility ------------------------------------------------------------------------- */
 
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
 static void
 assert_named_button (Fixture    *f,
                      const char *name,
@@ -1234,6 +1241,25 @@ accessible_body (Fixture *f)
   /* The bell opens the drawer. */
   gtk_toggle_button_set_active (window_child (f, "bell_button"), TRUE);
   g_assert_true (adw_flap_get_reveal_flap (window_child (f, "drawer_flap")));
+
+  /* A button with a mnemonic is named by its label alone: GTK 4.8 also gives it the raw
+   * label ("_Mark All as Read") as a name, which screen readers read out in front. */
+  {
+    GtkWidget *drawer = gtk_widget_get_first_child (window_child (f, "drawer_slot"));
+    GtkWidget *mark_all = GTK_WIDGET (gtk_widget_get_template_child (drawer, TD_TYPE_NOTIFICATION_DRAWER,
+                                                                     "mark_all_button"));
+
+    wait_until (widget_mapped, mark_all, "the drawer is shown");
+    g_assert_true (gtk_button_get_use_underline (GTK_BUTTON (mark_all)));
+    g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (mark_all),
+                                                     GTK_ACCESSIBLE_PROPERTY_LABEL));
+    g_assert_true (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (mark_all),
+                                                     GTK_ACCESSIBLE_RELATION_LABELLED_BY));
+    /* Also after the label changes. */
+    gtk_button_set_label (GTK_BUTTON (mark_all), "_Mark All as Read");
+    g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (mark_all),
+                                                     GTK_ACCESSIBLE_PROPERTY_LABEL));
+  }
   gtk_toggle_button_set_active (window_child (f, "bell_button"), FALSE);
 }
 
