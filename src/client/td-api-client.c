@@ -8,6 +8,7 @@
 
 #include "td-api-client.h"
 #include "td-api-client-private.h"
+#include "td-api-resources-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
@@ -897,12 +898,6 @@ secret_json_body (const char *first_name,
   return secret_bytes_new_take (td_json_to_string (root));
 }
 
-/* Ids go into paths: only the characters of a UUID may, so that no id can walk elsewhere. */
-static char *
-escape_id (const char *id)
-{
-  return g_uri_escape_string (id, NULL, FALSE);
-}
 
 void
 td_api_client_list_notifications_async (TdApiClient         *self,
@@ -934,13 +929,11 @@ td_api_client_mark_notification_read_async (TdApiClient         *self,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data)
 {
-  g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
 
   g_return_if_fail (id != NULL);
 
-  escaped = escape_id (id);
-  path = g_strdup_printf ("/api/v1/notifications/%s/read", escaped);
+  path = td_api_path_new ("notifications", id, "read", NULL);
   start_call (self, "POST", path, NULL, NULL, object_handle, cancellable, callback, user_data);
 }
 
@@ -1018,13 +1011,11 @@ td_api_client_revoke_session_async (TdApiClient         *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
 
   g_return_if_fail (id != NULL);
 
-  escaped = escape_id (id);
-  path = g_strdup_printf ("/api/v1/me/sessions/%s", escaped);
+  path = td_api_path_new ("me", "sessions", id, NULL);
   start_call (self, "DELETE", path, NULL, NULL, action_handle, cancellable, callback, user_data);
 }
 

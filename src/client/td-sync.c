@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "td-api-resources-private.h"
 #include "td-collections.h"
 #include "td-json.h"
 #include "td-outbox.h"
@@ -470,7 +471,6 @@ push_next (TdSync *self)
   const char *collection;
   g_autofree char *path = NULL;
   g_autofree char *if_match = NULL;
-  g_autofree char *escaped = NULL;
 
   if (error != NULL)
     {
@@ -501,7 +501,6 @@ push_next (TdSync *self)
       return;
     }
 
-  escaped = g_uri_escape_string (entry->object_id, NULL, FALSE);
   if (entry->base_version > 0)
     if_match = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", entry->base_version);
 
@@ -517,8 +516,8 @@ push_next (TdSync *self)
     const char *match = entry->op == TD_OUTBOX_OP_CREATE ? NULL : if_match;
 
     path = entry->op == TD_OUTBOX_OP_CREATE
-           ? g_strdup_printf ("/api/v1/%s", collection)
-           : g_strdup_printf ("/api/v1/%s/%s", collection, escaped);
+           ? td_api_path_new (collection, NULL)
+           : td_api_path_new (collection, entry->object_id, NULL);
     send (self, method, path, match, key, body, pushed_cb, g_steal_pointer (&entry),
           (GDestroyNotify) td_outbox_entry_free);
   }
