@@ -147,6 +147,15 @@ login_thread (gpointer data)
 }
 
 /* Logins hash with argon2id on their own pool; the rest of the API keeps answering. */
+static int
+compare_usec (gconstpointer a,
+              gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
 static void
 test_parallel_logins_keep_health_fast (void)
 {
@@ -156,8 +165,9 @@ test_parallel_logins_keep_health_fast (void)
   };
   LoginJob jobs[G_N_ELEMENTS (emails)];
   GThread *threads[G_N_ELEMENTS (emails)];
-  gint64 worst_health = 0, total_health = 0, worst_login = 0, total_login = 0;
+  gint64 worst_health = 0, total_health = 0, worst_login = 0, total_login = 0, p99_health;
   guint health_during_logins = 0;
+  g_autoptr(GArray) health_usec = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   assert_healthy ();  /* a warm connection, as a monitoring client would have */
 
@@ -179,6 +189,7 @@ test_parallel_logins_keep_health_fast (void)
           health_during_logins++;
           total_health += health->elapsed_usec;
           worst_health = MAX (worst_health, health->elapsed_usec);
+          g_array_append_val (health_usec, health->elapsed_usec);
         }
     }
 
@@ -197,7 +208,13 @@ test_parallel_logins_keep_health_fast (void)
                   worst_health / 1000.0);
 
   g_assert_cmpuint (health_during_logins, >=, 3);
-  g_assert_cmpint (worst_health, <, 200 * 1000);
+  /* A health check queued behind the password hashing would wait about a whole login. One
+   * check in hundreds can still be held up by the scheduler on two busy cores (227 ms once
+   * under ASan, where a login takes 1-2 s), so: nearly all checks fast, none near a login. */
+  g_array_sort (health_usec, compare_usec);
+  p99_health = g_array_index (health_usec, gint64, (health_usec->len - 1) * 99 / 100);
+  g_assert_cmpint (p99_health, <, 200 * 1000);
+  g_assert_cmpint (worst_health, <, MAX (200 * 1000, worst_login / 2));
 }
 
 int
